@@ -1,0 +1,1 @@
+print("huddle: not yet wired")
