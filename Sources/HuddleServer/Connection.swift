@@ -1,0 +1,225 @@
+import HuddleCore
+import HuddleHTTP
+import HuddleJSON
+import HuddleLoop
+import HuddleWebSocket
+
+/// One TCP connection: HTTP/1.1 requests until an upgrade, then a WebSocket
+/// (a Huddle session or the diagnostics echo). Its session ends exactly once,
+/// whichever comes first of close frame, EOF, error, timeout or kick.
+final class Connection {
+    enum Phase { case http, huddle, echo, closing }
+
+    let tcp: TCPConnection
+    unowned let server: HuddleServer
+    private(set) var phase = Phase.http
+    private var parser = HTTPRequestParser()
+    private var reader: MessageReader?
+    /// An HTTP answer is being computed off the loop (store); later pipelined
+    /// requests wait so responses keep their order.
+    var awaitingResponse = false
+
+    private(set) var session: Session?
+    /// Counted in `webSocketCount` (`limits.max_connections`) until closed.
+    private var countsAsSession = false
+    /// The core still counts this connection's session as connected.
+    private var sessionLive = false
+    private(set) var lastHeardMs: UInt64
+    var replaysInFlight = 0
+    var heldDuringReplay: [HeldMessage] = []
+
+    init(tcp: TCPConnection, server: HuddleServer) {
+        self.tcp = tcp
+        self.server = server
+        lastHeardMs = server.loop.nowMs
+        tcp.onRead = { [unowned self] bytes in self.received(bytes) }
+        tcp.onClose = { [unowned self] _ in self.closed() }
+    }
+
+    var isWebSocket: Bool { phase == .huddle || phase == .echo }
+
+    // MARK: Reading
+
+    private func received(_ bytes: UnsafeMutableRawBufferPointer) {
+        lastHeardMs = server.loop.nowMs
+        switch phase {
+        case .http:
+            parser.append(UnsafeRawBufferPointer(bytes))
+            processRequests()
+        case .huddle, .echo:
+            readFrames(bytes)
+        case .closing:
+            break
+        }
+    }
+
+    /// Handles every complete buffered request, in order.
+    func processRequests() {
+        while phase == .http && !awaitingResponse {
+            let request: HTTPRequest
+            do {
+                guard let next = try parser.nextRequest() else { return }
+                request = next
+            } catch {
+                let code = HTTPErrorCodes.code(forStatus: error.status)
+                respond(HTTPResponse.json(error.status, JSONValue.object(["error": .string(code)]).encoded()),
+                        includeBody: true, keepAlive: false)
+                return
+            }
+            server.metrics.httpRequests += 1
+            server.handle(request, on: self)
+        }
+    }
+
+    func respond(_ response: HTTPResponse, to request: HTTPRequest) {
+        respond(response, includeBody: request.method != "HEAD", keepAlive: request.keepAlive)
+    }
+
+    private func respond(_ response: HTTPResponse, includeBody: Bool, keepAlive: Bool) {
+        guard phase == .http else { return }
+        tcp.write(response.serialized(includeBody: includeBody, keepAlive: keepAlive))
+        if !keepAlive {
+            phase = .closing
+            tcp.closeAfterFlush()
+        }
+    }
+
+    /// Finishes an answer that was computed off the loop, then reads on.
+    func respondLater(_ response: HTTPResponse, to request: HTTPRequest) {
+        awaitingResponse = false
+        respond(response, to: request)
+        processRequests()
+    }
+
+    // MARK: Upgrade
+
+    /// Switches to WebSocket framing after the 101 was written; bytes that
+    /// arrived behind the request are already frames.
+    func upgrade(to phase: Phase, response: HTTPResponse) {
+        tcp.write(response.serialized(includeBody: false, keepAlive: true))
+        self.phase = phase
+        reader = MessageReader(role: .server, maxMessageBytes: server.config.limits.maxMessageBytes)
+        if phase == .huddle {
+            countsAsSession = true
+            server.webSocketCount += 1
+        }
+    }
+
+    func attach(_ session: Session) {
+        self.session = session
+        sessionLive = true
+    }
+
+    func readBufferedFrames() {
+        var leftover = parser.takeBufferedBytes()
+        guard !leftover.isEmpty else { return }
+        leftover.withUnsafeMutableBytes { readFrames($0) }
+    }
+
+    private func readFrames(_ bytes: UnsafeMutableRawBufferPointer) {
+        guard reader != nil else { return }
+        do {
+            try reader!.read(bytes) { message in self.handle(message) }
+        } catch {
+            server.metrics.protocolErrors += 1
+            closeWebSocket(code: error.closeCode.rawValue, reason: error.reason, sessionEnded: false)
+        }
+    }
+
+    private func handle(_ message: WebSocketMessage) {
+        guard phase == .huddle || phase == .echo else { return }
+        switch message {
+        case .text(let payload):
+            if phase == .echo {
+                tcp.write(FrameEncoder.frame(.text, payload: payload))
+            } else if let session, sessionLive {
+                server.metrics.messagesIn += 1
+                server.apply(server.hub.receive(payload, from: session, now: server.now()))
+            }
+        case .binary(let payload):
+            if phase == .echo {
+                tcp.write(FrameEncoder.frame(.binary, payload: payload))
+            } else {
+                closeWebSocket(code: CloseCode.unsupportedData.rawValue, reason: "binary messages are not supported",
+                               sessionEnded: false)
+            }
+        case .ping(let payload):
+            tcp.write(FrameEncoder.frame(.pong, payload: payload))
+        case .pong:
+            break
+        case .close(let code, _):
+            // Echo the peer's code (RFC 6455 §5.5.1), then end our side.
+            let reply = code.map { CloseCode(rawValue: $0) } ?? CloseCode.normal
+            tcp.write(FrameEncoder.frame(.close, payload: code == nil ? [] : FrameEncoder.closePayload(reply)))
+            phase = .closing
+            endSession(.closed)
+            tcp.closeAfterFlush()
+        }
+    }
+
+    // MARK: Ending
+
+    /// Sends a close frame and closes once it is written. `sessionEnded`: the
+    /// core already ended the session (leave, kick), so nothing more is owed it.
+    func closeWebSocket(code: UInt16, reason: String, sessionEnded: Bool) {
+        guard phase == .huddle || phase == .echo else { return }
+        if sessionEnded { sessionLive = false }
+        tcp.write(FrameEncoder.frame(.close, payload: FrameEncoder.closePayload(CloseCode(rawValue: code), reason: reason)))
+        phase = .closing
+        endSession(.closed)
+        tcp.closeAfterFlush()
+        server.metrics.countClose(code)
+    }
+
+    /// No frame within two heartbeats: the peer is gone or half-open.
+    func timedOut() {
+        endSession(.timeout)
+        phase = .closing
+        tcp.close()
+    }
+
+    /// Past the hard send-buffer limit: leave at once (`kicked`) and close 4009.
+    func dropSlowConsumer() {
+        guard let session, sessionLive else { return }
+        sessionLive = false
+        server.apply(server.hub.kick(session, now: server.now()))
+        closeWebSocket(code: CloseCode.slowConsumer.rawValue, reason: "too slow to keep up", sessionEnded: true)
+    }
+
+    /// Shutdown: 1001 to every session and no presence leaves.
+    func closeForShutdown() {
+        sessionLive = false
+        if isWebSocket {
+            closeWebSocket(code: CloseCode.goingAway.rawValue, reason: "server shutting down", sessionEnded: true)
+        } else {
+            phase = .closing
+            tcp.closeAfterFlush()
+        }
+    }
+
+    private func endSession(_ reason: LeaveReason) {
+        guard let session, sessionLive else { return }
+        sessionLive = false
+        server.apply(server.hub.disconnected(session, reason: reason, now: server.now()))
+    }
+
+    private func closed() {
+        endSession(.closed)
+        if countsAsSession { server.webSocketCount -= 1 }
+        phase = .closing
+        server.connectionClosed(self)
+    }
+}
+
+/// The `error` codes of HTTP-layer parse failures.
+enum HTTPErrorCodes {
+    static func code(forStatus status: Int) -> String {
+        switch status {
+        case 413: return "payload_too_large"
+        case 414: return "uri_too_long"
+        case 431: return "headers_too_large"
+        case 501: return "not_implemented"
+        default: return "bad_request"
+        }
+    }
+}

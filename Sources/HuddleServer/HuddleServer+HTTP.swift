@@ -1,0 +1,80 @@
+import HuddleCore
+import HuddleHTTP
+import HuddleJSON
+import HuddleWebSocket
+
+extension HuddleServer {
+    /// Routes one HTTP request (PROTOCOL.md §9).
+    func handle(_ request: HTTPRequest, on connection: Connection) {
+        switch router.match(method: request.method, path: request.path) {
+        case .matched(let endpoint, let parameters):
+            if let workspace = parameters["ws"], !WorkspaceName.isValid(workspace) {
+                connection.respond(Rejection.badWorkspace.response, to: request)
+                return
+            }
+            let workspace = parameters["ws"] ?? ""
+            switch endpoint {
+            case .health: connection.respond(healthResponse(), to: request)
+            case .metrics: connection.respond(metricsResponse(), to: request)
+            case .presence: answerPresence(request, workspace: workspace, on: connection)
+            case .events: answerEvents(request, workspace: workspace, on: connection)
+            case .messages: answerMessage(request, workspace: workspace, on: connection)
+            case .webSocket: upgradeToHuddle(request, workspace: workspace, on: connection)
+            case .echo: upgradeToEcho(request, on: connection)
+            }
+        case .methodNotAllowed(let allowed):
+            connection.respond(Rejection.methodNotAllowed(allowed).response, to: request)
+        case .notFound:
+            serveStatic(request, on: connection)
+        }
+    }
+
+    private func serveStatic(_ request: HTTPRequest, on connection: Connection) {
+        let isRead = request.method == "GET" || request.method == "HEAD"
+        let readMethod = isRead ? request.method : "GET"
+        guard let response = staticFiles.response(forPath: request.path, method: readMethod,
+                                                  ifNoneMatch: request.headers["If-None-Match"]) else {
+            connection.respond(Rejection.notFound.response, to: request)
+            return
+        }
+        connection.respond(isRead ? response : Rejection.methodNotAllowed(["GET", "HEAD"]).response, to: request)
+    }
+
+    private func healthResponse() -> HTTPResponse {
+        let healthy = store.isHealthy
+        let body: JSONValue = [
+            "status": healthy ? "ok" : "degraded",
+            "connections": .int(webSocketCount),
+            "workspaces": .int(hub.workspaceCount),
+            "uptime_s": .int(uptimeSeconds),
+        ]
+        return .json(healthy ? 200 : 503, body.encoded())
+    }
+
+    private func answerPresence(_ request: HTTPRequest, workspace: String, on connection: Connection) {
+        switch apiIdentity(request, workspace: workspace) {
+        case .failure(let rejection): connection.respond(rejection.response, to: request)
+        case .success: connection.respond(.json(200, hub.presenceJSON(workspace: workspace).encoded()), to: request)
+        }
+    }
+
+    /// Who an `/api` request acts as: the token's user in jwt mode, `?user=` (default `api`) in dev mode.
+    func apiIdentity(_ request: HTTPRequest, workspace: String) -> Result<Identity, Rejection> {
+        switch authenticator.devIdentity(request, fallbackUser: { Authenticator.defaultAPIUser }) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let identity?): return .success(identity)
+        case .success(nil): return authenticator.tokenIdentity(request, workspace: workspace, nowSeconds: wallSeconds())
+        }
+    }
+
+    func wallSeconds() -> Double { Double(now().unixMs) / 1000 }
+}
+
+extension HuddleServer {
+    func metricsResponse() -> HTTPResponse {
+        let text = metrics.render(.init(sessions: webSocketCount, workspaces: hub.workspaceCount, storageHealthy: store.isHealthy))
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        return HTTPResponse(status: 200, headers: headers, body: Array(text.utf8))
+    }
+}

@@ -1,0 +1,200 @@
+import HuddleCore
+import HuddleHTTP
+import HuddleJSON
+import HuddleLoop
+import HuddlePluginKit
+import HuddleStore
+import HuddleWebSocket
+
+extension HuddleServer {
+    // MARK: Plugin requests
+
+    /// A WebSocket message of a type the core does not own: a plugin's, or unknown.
+    func submitPluginCall(_ call: PluginCall) {
+        let session = call.session
+        let workspace = session.workspace.id
+        guard let entry = registry.plugins(forWorkspace: workspace).entry(forType: call.type) else {
+            send(Self.unknownType(call.type, id: call.id).bytes, to: session)
+            return
+        }
+        let request = PluginRequest(type: call.type, data: call.data, user: session.identity.pluginUser,
+                                    session: session.id, workspace: workspace)
+        run(entry, request) { [unowned self] reply in
+            self.send(Self.answer(reply, id: call.id).message, to: session)
+        }
+    }
+
+    /// `POST /api/workspaces/{ws}/messages`: the same pipeline, answered over HTTP.
+    func answerMessage(_ request: HTTPRequest, workspace: String, on connection: Connection) {
+        let identity: Identity
+        switch apiIdentity(request, workspace: workspace) {
+        case .failure(let rejection): return connection.respond(rejection.response, to: request)
+        case .success(let verified): identity = verified
+        }
+        let envelope: Envelope
+        switch Envelope.decode(request.body) {
+        case .failure(let error):
+            return connection.respond(.json(400, error.message(id: error.id).bytes), to: request)
+        case .success(let decoded): envelope = decoded
+        }
+        guard let entry = registry.plugins(forWorkspace: workspace).entry(forType: envelope.type) else {
+            return connection.respond(.json(400, Self.unknownType(envelope.type, id: envelope.id).bytes), to: request)
+        }
+        let pluginRequest = PluginRequest(type: envelope.type, data: envelope.data, user: identity.pluginUser,
+                                          session: nil, workspace: workspace)
+        connection.awaitingResponse = true
+        run(entry, pluginRequest) { reply in
+            let answer = Self.answer(reply, id: envelope.id)
+            connection.respondLater(.json(answer.status, answer.message), to: request)
+        }
+    }
+
+    /// Runs a plugin on the store thread; a committed event is broadcast to the
+    /// workspace before `completion` (so a sender gets its event before its ack).
+    private func run(_ entry: PluginRegistry.Entry, _ request: PluginRequest, completion: @escaping (PluginReply) -> Void) {
+        metrics.pluginRequests += 1
+        let started = EventLoop.hrtimeNanos()
+        store.submit(request, plugin: entry.plugin, pluginName: entry.name) { [unowned self] reply in
+            switch reply {
+            case .committed(let event):
+                self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)
+                self.latestSeq[event.workspace] = event.seq
+                self.deliverDurable(event.message, seq: event.seq, in: event.workspace)
+            case .failed(let error):
+                if error.code == .unavailable { self.metrics.storageErrors += 1 }
+            case .read:
+                break
+            }
+            completion(reply)
+        }
+    }
+
+    private static func unknownType(_ type: String, id: JSONValue?) -> Outgoing {
+        Hub.errorMessage(code: "unknown_type", message: "no message type \(type) in this workspace", id: id)
+    }
+
+    /// The `ack` or `error` for a plugin reply, with the HTTP status the same answer gets on `/api`.
+    private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: [UInt8]) {
+        var ack: [String: JSONValue] = ["type": "ack"]
+        if let id { ack["id"] = id }
+        switch reply {
+        case .read(let result):
+            ack["result"] = result
+        case .committed(let event):
+            ack["seq"] = .int(event.seq)
+            ack["result"] = event.data
+        case .failed(let error):
+            var extra: [String: JSONValue] = [:]
+            if let current = error.current { extra["current"] = current }
+            let message = Hub.errorMessage(code: error.code.rawValue, message: error.message, id: id,
+                                           details: error.details.map { ($0.field, $0.problem.rawValue) }, extra: extra)
+            return (error.code.httpStatus, message.bytes)
+        }
+        return (200, JSONValue.object(ack).encoded())
+    }
+
+    /// A direct answer to one session; held back behind a replay in progress.
+    private func send(_ message: [UInt8], to session: Session) {
+        guard let connection = session.attachment as? Connection else { return }
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
+        if connection.replaysInFlight > 0 {
+            connection.heldDuringReplay.append(HeldMessage(seq: nil, frame: frame))
+        } else {
+            connection.tcp.write(frame)
+        }
+    }
+
+    // MARK: History
+
+    func startReplay(_ request: SyncRequest) {
+        replay(to: request.session, since: request.since, epoch: request.epoch, requestID: request.id)
+    }
+
+    /// Sends every retained event after `since`, then `synced`; events committed
+    /// meanwhile are held and follow `synced`, each once.
+    func replay(to session: Session, since: Int, epoch: String?, requestID: JSONValue?) {
+        guard let connection = session.attachment as? Connection else { return }
+        connection.replaysInFlight += 1
+        store.events(workspace: session.workspace.id, since: since, epoch: epoch, limit: nil) { [unowned self] result in
+            connection.replaysInFlight -= 1
+            guard session.attachment === connection else { return }
+            var latestReplayed: Int?
+            switch result {
+            case .success(let page):
+                for event in page.events {
+                    connection.tcp.write(OutboundBuffer(FrameEncoder.frame(.text, payload: event.message)))
+                }
+                var synced: [String: JSONValue] = ["type": "synced", "seq": .int(page.latestSeq), "epoch": .string(page.epoch)]
+                if let requestID { synced["id"] = requestID }
+                connection.tcp.write(FrameEncoder.frame(.text, payload: JSONValue.object(synced).encoded()))
+                latestReplayed = page.latestSeq
+            case .failure(let error):
+                connection.tcp.write(FrameEncoder.frame(.text, payload: Self.historyError(error, id: requestID).bytes))
+            }
+            guard connection.replaysInFlight == 0 else { return }
+            for held in connection.heldDuringReplay where held.seq == nil || held.seq! > (latestReplayed ?? Int.min) {
+                connection.tcp.write(held.frame)
+            }
+            connection.heldDuringReplay = []
+        }
+    }
+
+    private static func historyError(_ error: HistoryError, id: JSONValue?) -> Outgoing {
+        switch error {
+        case .gone(let latestSeq, let epoch):
+            return Hub.errorMessage(code: "history_gone", message: "history before that point is no longer kept; reload your snapshots",
+                                    id: id, extra: ["seq": .int(latestSeq), "epoch": .string(epoch)])
+        case .unavailable(let reason):
+            return Hub.errorMessage(code: "unavailable", message: "storage is failing: \(reason)", id: id)
+        }
+    }
+
+    /// `GET /api/workspaces/{ws}/events?since=N&limit=M`.
+    func answerEvents(_ request: HTTPRequest, workspace: String, on connection: Connection) {
+        if case .failure(let rejection) = apiIdentity(request, workspace: workspace) {
+            return connection.respond(rejection.response, to: request)
+        }
+        guard let since = EventsQuery.integer(request.queryValue("since"), default: 0),
+              let limit = EventsQuery.integer(request.queryValue("limit"), default: EventsQuery.defaultLimit), limit >= 1 else {
+            return connection.respond(.json(400, Hub.errorMessage(code: "validation_failed",
+                                                                  message: "since and limit must be non-negative integers (limit at least 1)",
+                                                                  id: nil).bytes), to: request)
+        }
+        connection.awaitingResponse = true
+        store.events(workspace: workspace, since: since, epoch: nil, limit: min(limit, EventsQuery.maxLimit)) { result in
+            switch result {
+            case .success(let page):
+                var body: [UInt8] = Array(#"{"events":["#.utf8)
+                for (i, event) in page.events.enumerated() {
+                    if i > 0 { body.append(UInt8(ascii: ",")) }
+                    body += event.message
+                }
+                body += Array(#"],"seq":\#(page.latestSeq),"epoch":"#.utf8)
+                JSONValue.writeString(page.epoch, to: &body)
+                body.append(UInt8(ascii: "}"))
+                connection.respondLater(.json(200, body), to: request)
+            case .failure(.gone(let latestSeq, let epoch)):
+                let rejection = Rejection(status: 410, code: "history_gone", extra: ["seq": .int(latestSeq), "epoch": .string(epoch)])
+                connection.respondLater(rejection.response, to: request)
+            case .failure(.unavailable):
+                connection.respondLater(Rejection(status: 503, code: "unavailable").response, to: request)
+            }
+        }
+    }
+}
+
+/// The query of `GET .../events` (PROTOCOL.md §9, §11).
+enum EventsQuery {
+    static let defaultLimit = 100
+    static let maxLimit = 1000
+
+    static func integer(_ raw: String?, default fallback: Int) -> Int? {
+        guard let raw else { return fallback }
+        guard !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int(raw)
+    }
+}
+
+extension Identity {
+    var pluginUser: PluginUser { PluginUser(id: userID, name: name, role: Role(rawValue: role) ?? .editor) }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import HuddleConfig
+import HuddleCore
+import HuddleHTTP
+import HuddleJSON
+import HuddleLoop
+import HuddleStore
+import HuddleWebSocket
+import Logging
+
+/// The server: one libuv loop thread owns every connection, session,
+/// workspace and timer; the store runs plugins on its own thread and hands
+/// results back through one wakeup queue.
+public final class HuddleServer {
+    let config: HuddleConfig
+    let logger: Logger
+    let loop: EventLoop
+    let hub: Hub
+    let store: Store
+    let registry: PluginRegistry
+    let authenticator: Authenticator
+    let staticFiles: StaticFiles
+    let metrics = ServerMetrics()
+    let router: Router<Endpoint>
+
+    private var listener: TCPListener?
+    private var connections: [ObjectIdentifier: Connection] = [:]
+    private let storeReplies: Wakeup<() -> Void>
+    private let deadlineTimer: LoopTimer
+    private let heartbeatTimer: LoopTimer
+    private var armedDeadline: UInt64?
+    private var signalWatchers: [SignalWatcher] = []
+    private var shuttingDown = false
+    private let startedAtMs: UInt64
+
+    /// Open WebSocket sessions (the `max_connections` count).
+    var webSocketCount = 0
+    /// Latest committed seq per workspace, as the loop has seen it: a welcome
+    /// may say this seq because every later event is still on its way here.
+    var latestSeq: [String: Int]
+
+    /// The port actually bound (useful with `server.port = 0`).
+    public private(set) var port = 0
+
+    public init(config: HuddleConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        loop = try EventLoop()
+        registry = try PluginRegistry(config: config)
+        authenticator = Authenticator(config: config)
+        staticFiles = try StaticFiles(directory: Self.clientDirectory())
+        hub = Hub(config: CoreConfig(huddle: config), makeSessionID: SessionIDs.make)
+        let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
+        storeReplies = replies
+        let storeLogger = logger
+        store = try Store(path: config.storage.path, historyLimit: config.storage.historyLimit,
+                          deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") })
+        latestSeq = store.initialSeqs
+        deadlineTimer = LoopTimer(loop: loop)
+        heartbeatTimer = LoopTimer(loop: loop)
+        router = Endpoint.router(echoEnabled: config.diagnostics.echo)
+        startedAtMs = loop.nowMs
+    }
+
+    /// Binds, prints the ready line, and runs the loop until SIGINT/SIGTERM.
+    public func run(onReady: (Int) -> Void = { _ in }) throws {
+        listener = try TCPListener(loop: loop, host: config.server.host, port: config.server.port) { [unowned self] tcp in
+            self.accept(tcp)
+        }
+        port = listener!.port
+        for signal in [SIGINT, SIGTERM] {
+            signalWatchers.append(try SignalWatcher(loop: loop, signal: signal) { [unowned self] in self.shutdown() })
+        }
+        let interval = UInt64(config.presence.heartbeatMs)
+        heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
+        logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
+        onReady(port)
+        loop.run()
+        store.close()
+    }
+
+    // MARK: Connections
+
+    private func accept(_ tcp: TCPConnection) {
+        guard !shuttingDown else { tcp.close(); return }
+        tcp.setNoDelay(true)
+        let connection = Connection(tcp: tcp, server: self)
+        connections[ObjectIdentifier(connection)] = connection
+        metrics.connectionsAccepted += 1
+        tcp.startReading()
+    }
+
+    func connectionClosed(_ connection: Connection) {
+        connections.removeValue(forKey: ObjectIdentifier(connection))
+        if shuttingDown && connections.isEmpty { finishShutdown() }
+    }
+
+    /// The current time for the core: the loop's monotonic clock and the wall clock.
+    func now() -> Now {
+        Now(monotonicMs: loop.nowMs, unixMs: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    var uptimeSeconds: Int { Int((loop.nowMs - startedAtMs) / 1000) }
+
+    // MARK: Effects
+
+    /// Carries out what the core decided, then re-arms the one deadline timer.
+    func apply(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .send(let outgoing, let audience):
+                deliver(outgoing, to: audience)
+            case .close(let session, let code, let reason):
+                (session.attachment as? Connection)?.closeWebSocket(code: code, reason: reason, sessionEnded: true)
+            case .plugin(let call):
+                submitPluginCall(call)
+            case .sync(let request):
+                startReplay(request)
+            }
+        }
+        rearmDeadlineTimer()
+    }
+
+    private func rearmDeadlineTimer() {
+        guard let deadline = hub.nextDeadline else {
+            if armedDeadline != nil { deadlineTimer.stop(); armedDeadline = nil }
+            return
+        }
+        guard deadline != armedDeadline else { return }
+        armedDeadline = deadline
+        let nowMs = loop.nowMs
+        deadlineTimer.start(afterMs: deadline > nowMs ? deadline - nowMs : 0) { [unowned self] in
+            self.armedDeadline = nil
+            self.apply(self.hub.advance(to: self.now()))
+        }
+    }
+
+    // MARK: Fan-out
+
+    /// Frames a message once and writes that one buffer to every recipient.
+    func deliver(_ outgoing: Outgoing, to audience: Audience) {
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: outgoing.bytes))
+        metrics.countOut(outgoing.type)
+        var slow: [Connection] = []
+        switch audience {
+        case .session(let session):
+            write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+        case .workspace(let workspace):
+            for session in workspace.connectedSessions {
+                write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+            }
+        case .workspaceExcept(let workspace, let sender):
+            for session in workspace.connectedSessions where session !== sender {
+                write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+            }
+        }
+        for connection in slow { connection.dropSlowConsumer() }
+    }
+
+    /// Durable events skip sessions that are replaying history: those get them
+    /// after `synced`, in order, exactly once.
+    func deliverDurable(_ message: [UInt8], seq: Int, in workspaceID: String) {
+        guard let workspace = hub.workspace(workspaceID) else { return }
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
+        var slow: [Connection] = []
+        for session in workspace.connectedSessions {
+            guard let connection = session.attachment as? Connection else { continue }
+            if connection.replaysInFlight > 0 {
+                connection.heldDuringReplay.append(HeldMessage(seq: seq, frame: frame))
+            } else {
+                write(frame, to: session, droppable: false, slow: &slow)
+            }
+        }
+        for connection in slow { connection.dropSlowConsumer() }
+    }
+
+    private func write(_ frame: OutboundBuffer, to session: Session, droppable: Bool, slow: inout [Connection]) {
+        guard let connection = session.attachment as? Connection else { return }
+        let limit = config.limits.maxSendBufferBytes
+        if droppable && connection.tcp.pendingWriteBytes > limit {
+            metrics.relaysDroppedSlowConsumer += 1
+            return
+        }
+        connection.tcp.write(frame)
+        metrics.deliveries += 1
+        if connection.tcp.pendingWriteBytes > limit * Self.slowConsumerCloseFactor { slow.append(connection) }
+    }
+
+    /// PROTOCOL.md §8: past 4× the send buffer limit a session is closed with 4009.
+    static let slowConsumerCloseFactor = 4
+
+    // MARK: Heartbeats
+
+    private func sweepHeartbeats() {
+        let nowMs = loop.nowMs
+        let silenceLimit = UInt64(config.presence.heartbeatMs) * 2
+        let ping = OutboundBuffer(FrameEncoder.frame(.ping, payload: []))
+        for connection in connections.values where connection.isWebSocket {
+            if nowMs - connection.lastHeardMs > silenceLimit {
+                connection.timedOut()
+            } else {
+                connection.tcp.write(ping)
+            }
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// SIGINT/SIGTERM: stop accepting, close every session with 1001 (no
+    /// presence leaves), let the store finish what it has, exit within the bound.
+    func shutdown() {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        logger.info("shutting down")
+        listener?.close()
+        heartbeatTimer.stop()
+        deadlineTimer.stop()
+        for connection in Array(connections.values) { connection.closeForShutdown() }
+        if connections.isEmpty { finishShutdown(); return }
+        deadlineTimer.start(afterMs: UInt64(config.server.shutdownTimeoutMs)) { [unowned self] in self.finishShutdown() }
+    }
+
+    private func finishShutdown() {
+        for connection in Array(connections.values) { connection.tcp.close() }
+        for watcher in signalWatchers { watcher.close() }
+        signalWatchers = []
+        deadlineTimer.close()
+        heartbeatTimer.close()
+        storeReplies.close()
+        loop.stop()
+    }
+
+    // MARK: Resources
+
+    /// The bundled client: SwiftPM copies `Client/` next to the executable.
+    static func clientDirectory() -> String {
+        Bundle.module.resourceURL!.appendingPathComponent("Client").path
+    }
+}
+
+/// A durable event held back from a session until its replay has been sent.
+struct HeldMessage {
+    /// `nil` for acks, which are always delivered after the replay.
+    let seq: Int?
+    let frame: OutboundBuffer
+}
+
+extension CoreConfig {
+    init(huddle config: HuddleConfig) {
+        self.init(graceMs: UInt64(config.presence.graceMs), typingTTLMs: UInt64(config.typing.ttlMs),
+                  typingMaxTargets: config.typing.maxTargets, cursorMaxHz: config.cursor.maxHz,
+                  messagesPerSecond: config.limits.messagesPerSecond, burst: config.limits.burst,
+                  heartbeatMs: UInt64(config.presence.heartbeatMs))
+    }
+}

@@ -1,1 +1,0 @@
-print("huddle: not yet wired")

@@ -1,0 +1,68 @@
+import HuddleJSON
+import HuddleTestSupport
+import Testing
+
+@Suite struct HTTPEndToEndTests {
+    let server: ServerProcess
+
+    init() throws { server = try ServerProcess() }
+
+    @Test func healthzReportsCounts() throws {
+        let health = try server.get("/healthz")
+        #expect(health.status == 200 && health.json?["status"] == "ok" && health.json?["connections"] == 0)
+        let member = try server.join("h", user: "u")
+        #expect(try server.get("/healthz").json?["workspaces"] == 1)
+        _ = member
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405() throws {
+        let missing = try server.get("/nope")
+        #expect(missing.status == 404 && missing.json?["error"] == "not_found")
+        let wrong = try server.post("/healthz", json: [:])
+        #expect(wrong.status == 405 && wrong.json?["error"] == "method_not_allowed")
+    }
+
+    @Test func badWorkspaceInApiPathIs400() throws {
+        #expect(try server.get("/api/workspaces/_x/presence").json?["error"] == "bad_workspace")
+    }
+
+    @Test func clientPageIsServed() throws {
+        let page = try HTTPTestClient.request(port: server.port, method: "GET", path: "/")
+        #expect(page.status == 200)
+        #expect(page.headers.contains { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("text/html") })
+        let traversal = try HTTPTestClient.request(port: server.port, method: "GET", path: "/../Package.swift")
+        #expect(traversal.status == 404 || traversal.status == 400)
+    }
+
+    @Test func metricsAreScrapeable() throws {
+        let member = try server.join("m", user: "u")
+        try member.send(["type": "ping"])
+        _ = try member.waitFor("pong")
+        let answer = try HTTPTestClient.request(port: server.port, method: "GET", path: "/metrics")
+        let text = String(decoding: answer.body, as: UTF8.self)
+        for name in ["huddle_sessions 1", "huddle_workspaces 1", "huddle_messages_in_total", "huddle_durable_write_seconds_bucket",
+                     "huddle_event_loop_lag_seconds", "huddle_process_resident_memory_bytes"] {
+            #expect(text.contains(name), "missing \(name)")
+        }
+    }
+
+    @Test func eventsEndpointPagesAndRefusesGoneHistory() throws {
+        let member = try server.join("ev", user: "u")
+        for i in 0..<3 { try member.send(["type": "contacts.create", "id": .int(i), "data": ["name": .string("C\(i)")]]); _ = try member.waitFor("ack") }
+        let page = try server.get("/api/workspaces/ev/events?since=1&limit=1")
+        #expect(page.json?["events"]?.arrayValue?.map { $0["seq"] } == [2])
+        #expect(page.json?["seq"] == 3)
+        let gone = try server.get("/api/workspaces/ev/events?since=99")
+        #expect(gone.status == 410 && gone.json?["error"] == "history_gone" && gone.json?["seq"] == 3)
+    }
+}
+
+@Suite struct ShutdownTests {
+    @Test func sigtermClosesSessionsWith1001AndExitsZero() throws {
+        let server = try ServerProcess()
+        let member = try server.join("bye", user: "u")
+        let status = server.stop()
+        #expect(try member.client.expectClose() == 1001)
+        #expect(status == 0)
+    }
+}
