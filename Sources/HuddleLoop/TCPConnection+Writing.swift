@@ -1,0 +1,125 @@
+import CUV
+
+// Writes are queued and flushed once per loop turn by the loop's
+// WriteFlushScheduler: one uv_try_write over every queued buffer, then one
+// uv_write for whatever the kernel did not take.
+extension TCPConnection {
+    /// Queues `buffer` for the next flush. The buffer is shared, not copied,
+    /// and stays alive until its bytes are written. Dropped once `isClosed`.
+    public func write(_ buffer: OutboundBuffer) {
+        guard state == .open, buffer.count > 0 else { return }
+        queued.append(buffer)
+        queuedBytes += buffer.count
+        scheduleFlush()
+    }
+
+    /// Copies `bytes` into a new `OutboundBuffer` and queues it.
+    public func write(_ bytes: [UInt8]) {
+        guard state == .open, !bytes.isEmpty else { return }
+        write(OutboundBuffer(bytes))
+    }
+
+    /// Bytes queued plus bytes handed to libuv and not yet written; use it
+    /// to cut off slow consumers.
+    public var pendingWriteBytes: Int {
+        queuedBytes + inFlightBytes
+    }
+
+    /// Flushes what is queued, then shuts down the write side and closes;
+    /// `onClose` follows. Later writes are dropped. Idempotent.
+    public func closeAfterFlush() {
+        guard state == .open else { return }
+        state = .draining
+        scheduleFlush()
+    }
+
+    private func scheduleFlush() {
+        guard !isScheduledForFlush else { return }
+        isScheduledForFlush = true
+        loop.flushScheduler.schedule(self)
+    }
+
+    /// Called by the scheduler once per turn in which this connection got output.
+    func flushQueued() {
+        isScheduledForFlush = false
+        guard state == .open || state == .draining else { return }
+        if !queued.isEmpty {
+            writeQueued()
+        }
+        if state == .draining && !isShutdownStarted {
+            startShutdown()
+        }
+    }
+
+    private func writeQueued() {
+        flushCount += 1
+        let count = queued.count
+        let vectors = loop.writeVectors(capacity: count)
+        for (index, buffer) in queued.enumerated() {
+            vectors[index] = uv_buf_init(buffer.base.assumingMemoryBound(to: CChar.self), UInt32(buffer.count))
+        }
+        let total = queuedBytes
+        let tried = uv_try_write(stream, vectors, UInt32(count))
+        // EAGAIN: the socket is full or a uv_write is still in flight (libuv
+        // refuses to overtake it), so everything goes through uv_write.
+        if tried < 0 && tried != UV_EAGAIN.rawValue {
+            closeNow(error: LoopError(code: tried))
+            return
+        }
+        let written = max(Int(tried), 0)
+        if written < total {
+            var first = 0
+            var skip = written
+            while skip >= queued[first].count {
+                skip -= queued[first].count
+                first += 1
+            }
+            vectors[first] = uv_buf_init(
+                (queued[first].base + skip).assumingMemoryBound(to: CChar.self),
+                UInt32(queued[first].count - skip))
+            let request = WriteRequest(buffers: Array(queued[first...]), byteCount: total - written)
+            let status = uv_write(request.request, stream, vectors + first, UInt32(count - first)) { request, status in
+                guard let request else { return }
+                let stream = request.pointee.handle
+                guard let finished = WriteRequest.complete(request) else { return }
+                LoopHandle.owner(of: stream, as: TCPConnection.self)?
+                    .didWrite(byteCount: finished.byteCount, status: status)
+            }
+            if status < 0 {
+                request.abandon()
+                closeNow(error: LoopError(code: status))
+                return
+            }
+            inFlightBytes += total - written
+        }
+        queued.removeAll(keepingCapacity: true)
+        queuedBytes = 0
+    }
+
+    private func didWrite(byteCount: Int, status: Int32) {
+        inFlightBytes -= byteCount
+        // Cancelled writes belong to a close already under way.
+        if status < 0 && status != UV_ECANCELED.rawValue {
+            closeNow(error: LoopError(code: status))
+        }
+    }
+
+    /// uv_shutdown waits for in-flight writes, so it can start right after
+    /// the last flush.
+    private func startShutdown() {
+        isShutdownStarted = true
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        let status = uv_shutdown(request, stream) { request, status in
+            guard let request else { return }
+            let stream = request.pointee.handle
+            request.deallocate()
+            guard status != UV_ECANCELED.rawValue else { return }
+            LoopHandle.owner(of: stream, as: TCPConnection.self)?
+                .closeNow(error: status < 0 ? LoopError(code: status) : nil)
+        }
+        if status < 0 {
+            request.deallocate()
+            closeNow(error: LoopError(code: status))
+        }
+    }
+}
