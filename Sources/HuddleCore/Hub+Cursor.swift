@@ -1,0 +1,35 @@
+import HuddleJSON
+
+extension Hub {
+    /// Relays the client's `data` bytes verbatim (never decoded), throttled
+    /// to one relay per cursor window.
+    func receiveCursor(from session: Session, envelope: Envelope, text: UnsafeRawBufferPointer, now: Now) -> [Effect] {
+        guard let data = envelope.data else {
+            return [reply(to: session, validationFailed([.required("data")], id: envelope.id))]
+        }
+        guard data.count <= config.maxCursorDataBytes else {
+            return [reply(to: session, tooLarge(field: "data", limit: config.maxCursorDataBytes, id: envelope.id))]
+        }
+        let prefix = session.cursorPrefix
+        var writer = MessageWriter(prefix: prefix, extra: data.count + 16)
+        writer.raw("data", UnsafeRawBufferPointer(rebasing: text[data]))
+        let message = Outgoing(type: MessageType.cursor, bytes: writer.finish(), droppable: true)
+
+        switch session.cursor.admit(message, at: now.monotonicMs, windowMs: config.cursorWindowMs) {
+        case .relayNow:
+            return [relay(message, from: session)]
+        case .held(armAt: let windowEnd?):
+            session.cursor.armedGeneration = nextGeneration()
+            deadlines.push(.cursorWindowEnd(session, generation: session.cursor.armedGeneration), at: windowEnd)
+            return []
+        case .held(armAt: nil):
+            return []
+        }
+    }
+
+    /// A window closed with a cursor kept in it: relay it, opening the next window.
+    func relayTrailingCursor(of session: Session, now: Now, into effects: inout [Effect]) {
+        guard let message = session.cursor.closeWindow(at: now.monotonicMs, windowMs: config.cursorWindowMs) else { return }
+        effects.append(relay(message, from: session))
+    }
+}

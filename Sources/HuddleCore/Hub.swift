@@ -1,0 +1,174 @@
+import HuddleJSON
+
+/// Every workspace of this node and the presence, typing, cursor and rate
+/// limit rules of its sessions (PROTOCOL.md §2–§5, §8).
+///
+/// Pure and single-threaded: inputs are calls with the current time, outputs
+/// are `Effect`s for the server to carry out. Deadlines are kept here and
+/// fired by `advance(to:)`, which one loop timer drives through `nextDeadline`.
+public final class Hub {
+    public let config: CoreConfig
+    private let makeSessionID: () -> String
+    private var workspaces: [String: Workspace] = [:]
+    /// Every session that has not left, grace included: what `resume` may name.
+    private var sessions: [String: Session] = [:]
+    var deadlines = DeadlineQueue<PendingDeadline>()
+    private var lastGeneration: UInt64 = 0
+
+    /// Sessions with an open connection (grace excluded).
+    public private(set) var connectedSessionCount = 0
+
+    /// - Parameter makeSessionID: makes session ids; tests inject deterministic ones.
+    public init(config: CoreConfig = CoreConfig(), makeSessionID: @escaping () -> String = SessionID.random) {
+        self.config = config
+        self.makeSessionID = makeSessionID
+    }
+
+    public func workspace(_ id: String) -> Workspace? { workspaces[id] }
+
+    /// Workspaces with at least one session, grace included.
+    public var workspaceCount: Int { workspaces.count }
+
+    func nextGeneration() -> UInt64 {
+        lastGeneration += 1
+        return lastGeneration
+    }
+
+    // MARK: Connections
+
+    /// A new WebSocket session after a successful upgrade: resumes `resume` if
+    /// it is a session of the same user in the same workspace still in grace
+    /// (no events; status, focus and meta kept), otherwise joins
+    /// (`presence.join` to every other connected session). Creates the
+    /// workspace on first join.
+    public func connect(workspace id: String, identity: Identity, resume: String?, attachment: AnyObject, now: Now)
+        -> (session: Session, resumed: Bool, effects: [Effect])
+    {
+        if let resume, let session = sessions[resume], session.isInGrace,
+           session.identity.userID == identity.userID, session.workspace.id == id
+        {
+            session.state = .connected
+            session.identity = identity
+            session.attachment = attachment
+            session.workspace.markConnected(session)
+            connectedSessionCount += 1
+            return (session, true, [])
+        }
+
+        let workspace = workspaces[id] ?? {
+            let created = Workspace(id: id)
+            workspaces[id] = created
+            return created
+        }()
+        var sessionID = makeSessionID()
+        while sessions[sessionID] != nil { sessionID = makeSessionID() }
+        let session = Session(
+            id: sessionID, identity: identity, workspace: workspace, attachment: attachment,
+            joinedAt: ISOTimestamp.string(unixMs: now.unixMs),
+            bucket: TokenBucket(burst: config.burst, now: now.monotonicMs))
+        sessions[sessionID] = session
+        let userSessions = workspace.add(session)
+        connectedSessionCount += 1
+        return (session, false, [.send(joinMessage(for: session, userSessions: userSessions), to: .workspaceExcept(workspace, session))])
+    }
+
+    /// The connection ended without `leave` (closed, dropped, timed out):
+    /// typing stops at once (`active:false`, reason `left`), the session goes
+    /// into grace, and its `presence.leave` with this reason comes from
+    /// `advance` after `graceMs` unless it is resumed first.
+    public func disconnected(_ session: Session, reason: LeaveReason, now: Now) -> [Effect] {
+        guard session.isConnected else { return [] }
+        var effects: [Effect] = []
+        stopAllTyping(of: session, into: &effects)
+        session.workspace.markDisconnected(session)
+        connectedSessionCount -= 1
+        session.attachment = nil
+        let deadline = now.monotonicMs + UInt64(config.graceMs)
+        session.graceGeneration = nextGeneration()
+        session.state = .grace(deadline: deadline, reason: reason)
+        deadlines.push(.graceEnd(session, generation: session.graceGeneration), at: deadline)
+        return effects
+    }
+
+    /// Abuse the server decided (4008, 4009 for slow consumers): the session
+    /// leaves at once with reason `kicked`; the server closes the socket.
+    public func kick(_ session: Session, now: Now) -> [Effect] {
+        var effects: [Effect] = []
+        leave(session, reason: .kicked, into: &effects)
+        return effects
+    }
+
+    /// Removes a session for good and announces it. Nothing of the session is
+    /// relayed afterwards; the workspace goes when its last session does.
+    /// The attachment stays, so the server can still close the connection.
+    func leave(_ session: Session, reason: LeaveReason, into effects: inout [Effect]) {
+        guard !session.hasLeft else { return }
+        stopAllTyping(of: session, into: &effects)
+        session.cursor.discard()
+        if session.isConnected { connectedSessionCount -= 1 }
+        session.state = .gone
+        sessions[session.id] = nil
+        let workspace = session.workspace
+        let userSessions = workspace.remove(session)
+        effects.append(.send(leaveMessage(for: session, userSessions: userSessions, reason: reason), to: .workspace(workspace)))
+        if workspace.sessionCount == 0 { workspaces[workspace.id] = nil }
+    }
+
+    // MARK: Deadlines
+
+    /// Fires everything due at `now`: typing expiry (`reason:"expired"`),
+    /// grace leaves, trailing cursor relays.
+    public func advance(to now: Now) -> [Effect] {
+        var effects: [Effect] = []
+        while true {
+            settleFirstDeadline()
+            guard let (deadline, payload) = deadlines.first, deadline <= now.monotonicMs else { break }
+            deadlines.popFirst()
+            fire(payload, now: now, into: &effects)
+        }
+        return effects
+    }
+
+    /// The earliest pending deadline (monotonic ms), so one loop timer can drive them all.
+    public var nextDeadline: UInt64? {
+        settleFirstDeadline()
+        return deadlines.first?.deadline
+    }
+
+    private func fire(_ payload: PendingDeadline, now: Now, into effects: inout [Effect]) {
+        switch payload {
+        case .graceEnd(let session, _):
+            guard case .grace(_, let reason) = session.state else { return }
+            leave(session, reason: reason, into: &effects)
+        case .typingExpiry(let session, let generation):
+            expireTyping(of: session, generation: generation, into: &effects)
+        case .cursorWindowEnd(let session, _):
+            relayTrailingCursor(of: session, now: now, into: &effects)
+        }
+    }
+
+    /// Drops stale deadlines at the head of the queue and moves postponed ones
+    /// (a refreshed typing target) to their current time, so the head is exact.
+    private func settleFirstDeadline() {
+        while let (deadline, payload) = deadlines.first {
+            let current = currentDeadline(of: payload)
+            if current == deadline { return }
+            deadlines.popFirst()
+            if let current { deadlines.push(payload, at: current) }
+        }
+    }
+
+    /// When `payload` is due now, or `nil` if what armed it is gone.
+    private func currentDeadline(of payload: PendingDeadline) -> UInt64? {
+        switch payload {
+        case .graceEnd(let session, let generation):
+            guard case .grace(let deadline, _) = session.state, session.graceGeneration == generation else { return nil }
+            return deadline
+        case .typingExpiry(let session, let generation):
+            return session.typing.first { $0.generation == generation }?.expiresAt
+        case .cursorWindowEnd(let session, let generation):
+            guard session.cursor.armedGeneration == generation else { return nil }
+            return session.cursor.windowEnd
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import HuddleJSON
+
+/// One WebSocket connection's presence in one workspace. It outlives its
+/// connection for the grace period, during which a reload can resume it.
+public final class Session {
+    enum State {
+        case connected
+        /// Connection gone, `presence.leave` pending at `deadline`.
+        case grace(deadline: UInt64, reason: LeaveReason)
+        /// Left the workspace; nothing of it is relayed any more.
+        case gone
+    }
+
+    public let id: String
+    /// Replaced on resume, so a reconnect with a new token carries its new role.
+    public internal(set) var identity: Identity
+    /// Strong on purpose: the server may hold a session after it left (while
+    /// its socket closes), and the workspace may be dropped by then. The
+    /// workspace forgets its sessions when they leave, so no cycle outlives them.
+    public let workspace: Workspace
+    /// The server's connection object; `nil` while the session is in grace or gone.
+    public var attachment: AnyObject?
+
+    public internal(set) var status: PresenceStatus = .online
+    public internal(set) var focus: String?
+    /// Always an object.
+    public internal(set) var meta: JSONValue = .object([:])
+    /// When the session joined, ISO-8601 (`since` in presence lists).
+    public let joinedAt: String
+
+    var state: State = .connected
+    /// Position in `workspace.connectedSessions`, for O(1) removal.
+    var connectedIndex = -1
+    /// Typing targets in the order they started.
+    var typing: [TypingTarget] = []
+    var cursor = CursorThrottle()
+    var bucket: TokenBucket
+    /// Tells a current grace deadline from one a resume cancelled.
+    var graceGeneration: UInt64 = 0
+
+    /// `{"type":"cursor","user":…,"session":…` — the same for every cursor of this session.
+    lazy var cursorPrefix: [UInt8] = {
+        var writer = MessageWriter(type: MessageType.cursor)
+        writer.string("user", identity.userID)
+        writer.string("session", id)
+        return writer.prefix
+    }()
+
+    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject, joinedAt: String, bucket: TokenBucket) {
+        self.id = id
+        self.identity = identity
+        self.workspace = workspace
+        self.attachment = attachment
+        self.joinedAt = joinedAt
+        self.bucket = bucket
+    }
+
+    public var isConnected: Bool {
+        if case .connected = state { return true }
+        return false
+    }
+
+    /// In its grace period: counts in presence, receives nothing.
+    public var isInGrace: Bool {
+        if case .grace = state { return true }
+        return false
+    }
+
+    /// Left its workspace for good.
+    public var hasLeft: Bool {
+        if case .gone = state { return true }
+        return false
+    }
+}
