@@ -1,0 +1,13 @@
+extension StoredRecord {
+    /// Throws `conflict` when the request named a version (`expected`) and
+    /// this record is at another one. The error carries `current`, the record
+    /// as clients see it; it defaults to the stored value, so pass it when a
+    /// plugin adds fields on the way out (a task's `column` and `position`).
+    ///
+    /// Call it last: `conflict` comes after every other error.
+    public func requireVersion(_ expected: Int?, current: JSONValue? = nil) throws(PluginError) {
+        guard let expected, expected != version else { return }
+        throw PluginError(.conflict, "version \(expected) is stale; the record is at version \(version)",
+                          current: current ?? value)
+    }
+}
