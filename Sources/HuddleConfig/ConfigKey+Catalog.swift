@@ -1,0 +1,64 @@
+/// Every `section.key` of PROTOCOL.md §10 (plus `log.level`), bound to its
+/// field. Defaults and ranges live with the fields in `HuddleConfig+Sections.swift`.
+extension ConfigKey {
+    typealias C = HuddleConfig
+
+    // The keys that command-line flags override.
+    static let serverHost = string("server", "host", \.server.host)
+    static let serverPort = integer("server", "port", \.server.port, C.Server.portRange)
+    static let storagePath = string("storage", "path", \.storage.path)
+
+    static let catalog: [ConfigKey] = [
+        serverHost,
+        serverPort,
+        .integer("server", "shutdown_timeout_ms", \.server.shutdownTimeoutMs, C.Server.shutdownTimeoutMsRange),
+
+        .choice("auth", "mode", \.auth.mode),
+        .optionalString("auth", "jwt_secret", \.auth.jwtSecret, validate: { jwtSecretProblem($0) }),
+        .stringList("auth", "allowed_origins", \.auth.allowedOrigins, validate: { AllowedOrigin.problem(with: $0) }),
+
+        storagePath,
+        .integer("storage", "history_limit", \.storage.historyLimit, C.Storage.historyLimitRange),
+
+        .integer("presence", "heartbeat_ms", \.presence.heartbeatMs, C.Presence.heartbeatMsRange),
+        .integer("presence", "grace_ms", \.presence.graceMs, C.Presence.graceMsRange),
+
+        .integer("typing", "ttl_ms", \.typing.ttlMs, C.Typing.ttlMsRange),
+        .integer("typing", "max_targets", \.typing.maxTargets, C.Typing.maxTargetsRange),
+
+        .integer("cursor", "max_hz", \.cursor.maxHz, C.Cursor.maxHzRange),
+
+        .integer("limits", "max_message_bytes", \.limits.maxMessageBytes, C.Limits.maxMessageBytesRange),
+        .integer("limits", "messages_per_second", \.limits.messagesPerSecond, C.Limits.messagesPerSecondRange),
+        .integer("limits", "burst", \.limits.burst, C.Limits.burstRange),
+        .integer("limits", "max_send_buffer_bytes", \.limits.maxSendBufferBytes, C.Limits.maxSendBufferBytesRange),
+        .integer("limits", "max_connections", \.limits.maxConnections, C.Limits.maxConnectionsRange),
+
+        .boolean("diagnostics", "echo", \.diagnostics.echo),
+
+        .string("log", "level", \.log.level, validate: { logLevelProblem($0) }),
+    ]
+
+    /// The sections made of plain keys, in catalog order.
+    static let keyedSections: [String] = catalog.reduce(into: []) { sections, key in
+        if !sections.contains(key.section) { sections.append(key.section) }
+    }
+
+    static func find(section: String, name: String) -> ConfigKey? {
+        catalog.first { $0.section == section && $0.name == name }
+    }
+
+    static func names(in section: String) -> [String] {
+        catalog.filter { $0.section == section }.map(\.name)
+    }
+
+    private static func jwtSecretProblem(_ secret: String) -> String? {
+        let minimum = C.Auth.jwtSecretMinimumBytes
+        guard secret.utf8.count < minimum else { return nil }
+        return "must be at least \(minimum) bytes, not \(secret.utf8.count)"
+    }
+
+    private static func logLevelProblem(_ level: String) -> String? {
+        C.Log.levels.contains(level) ? nil : oneOf(C.Log.levels, found: level)
+    }
+}

@@ -1,0 +1,126 @@
+// The sections of the config file, one struct each. Every key sits next to its
+// default and, where it has one, its allowed range: this is the only place
+// those numbers are written down.
+
+extension HuddleConfig {
+    /// `[server]`: where Huddle listens and how long it may take to stop.
+    public struct Server: Equatable, Sendable {
+        /// `host`: listen address.
+        public var host = "127.0.0.1"
+        /// `port`: listen port; `0` takes any free port (printed in the ready line).
+        public var port = 8080
+        public static let portRange = 0...65535
+        /// `shutdown_timeout_ms`: bound on a graceful shutdown.
+        public var shutdownTimeoutMs = 5000
+        public static let shutdownTimeoutMsRange = 0...600_000
+
+        public init() {}
+    }
+
+    /// `[auth]`: who may connect.
+    public struct Auth: Equatable, Sendable {
+        /// `mode`: `dev` trusts `?user=`; `jwt` requires an HS256 token.
+        public var mode = AuthMode.dev
+        /// `jwt_secret`: HS256 secret, required in jwt mode. Prefer the
+        /// environment variable `HUDDLE_AUTH_JWT_SECRET` to the file.
+        public var jwtSecret: String? = nil
+        /// A shorter HMAC secret is too easy to guess.
+        public static let jwtSecretMinimumBytes = 16
+        /// `allowed_origins`: `Origin` allowlist for WebSocket upgrades, each
+        /// `*` or an exact `scheme://host[:port]`.
+        public var allowedOrigins = [AllowedOrigin.anyOrigin]
+
+        public init() {}
+    }
+
+    /// `[storage]`: the SQLite database.
+    public struct Storage: Equatable, Sendable {
+        /// `path`: SQLite file; its directories are created.
+        public var path = "data/huddle.sqlite"
+        /// `history_limit`: durable events kept per workspace.
+        public var historyLimit = 10_000
+        public static let historyLimitRange = 1...100_000_000
+
+        public init() {}
+    }
+
+    /// `[presence]`: keep-alive and leaving.
+    public struct Presence: Equatable, Sendable {
+        /// `heartbeat_ms`: WebSocket ping interval.
+        public var heartbeatMs = 20_000
+        public static let heartbeatMsRange = 1000...600_000
+        /// `grace_ms`: delay before a vanished session leaves.
+        public var graceMs = 3000
+        public static let graceMsRange = 0...600_000
+
+        public init() {}
+    }
+
+    /// `[typing]`: typing indicators.
+    public struct Typing: Equatable, Sendable {
+        /// `ttl_ms`: a typing indicator expires after this long.
+        public var ttlMs = 5000
+        public static let ttlMsRange = 100...600_000
+        /// `max_targets`: typing targets per session.
+        public var maxTargets = 8
+        public static let maxTargetsRange = 1...1000
+
+        public init() {}
+    }
+
+    /// `[cursor]`: cursor relays.
+    public struct Cursor: Equatable, Sendable {
+        /// `max_hz`: cursor relays per session per second.
+        public var maxHz = 30
+        public static let maxHzRange = 1...1000
+
+        public init() {}
+    }
+
+    /// `[limits]`: per-session and per-server limits.
+    public struct Limits: Equatable, Sendable {
+        /// `max_message_bytes`: largest message; bigger closes with 1009.
+        public var maxMessageBytes = 65_536
+        public static let maxMessageBytesRange = 1024...16_777_216
+        /// `messages_per_second`: token bucket rate per session.
+        public var messagesPerSecond = 50
+        public static let messagesPerSecondRange = 1...100_000
+        /// `burst`: token bucket size.
+        public var burst = 100
+        public static let burstRange = 1...100_000
+        /// `max_send_buffer_bytes`: slow-consumer threshold.
+        public var maxSendBufferBytes = 1_048_576
+        public static let maxSendBufferBytesRange = 4096...1_073_741_824
+        /// `max_connections`: open WebSocket sessions; over it, HTTP 503.
+        public var maxConnections = 20_000
+        public static let maxConnectionsRange = 1...10_000_000
+
+        public init() {}
+    }
+
+    /// `[diagnostics]`: test-only endpoints.
+    public struct Diagnostics: Equatable, Sendable {
+        /// `echo`: enables `GET /echo`, a plain echo WebSocket for conformance suites.
+        public var echo = false
+
+        public init() {}
+    }
+
+    /// `[log]`: logging (not in PROTOCOL.md's table; swift-log needs it).
+    public struct Log: Equatable, Sendable {
+        /// `level`: the lowest level logged, one of ``levels``.
+        public var level = "info"
+        /// swift-log's level names, most verbose first.
+        public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+        public init() {}
+    }
+}
+
+/// `auth.mode`.
+public enum AuthMode: String, CaseIterable, Equatable, Sendable {
+    /// Identity comes from `?user=` and `?name=`; no token is checked.
+    case dev
+    /// Every connection needs an HS256 JWT signed with `auth.jwt_secret`.
+    case jwt
+}

@@ -1,0 +1,48 @@
+import HuddleJSON
+
+/// Huddle's configuration (PROTOCOL.md §10): every key with its compiled-in
+/// default, so `HuddleConfig()` is a complete, valid configuration.
+///
+/// Build one with ``load(file:environment:overrides:)``, which layers a TOML
+/// file, `HUDDLE_*` environment variables and command-line flags over the
+/// defaults and reports every problem it finds at once.
+public struct HuddleConfig: Equatable, Sendable {
+    /// `[server]`
+    public var server = Server()
+    /// `[auth]`
+    public var auth = Auth()
+    /// `[storage]`
+    public var storage = Storage()
+    /// `[presence]`
+    public var presence = Presence()
+    /// `[typing]`
+    public var typing = Typing()
+    /// `[cursor]`
+    public var cursor = Cursor()
+    /// `[limits]`
+    public var limits = Limits()
+    /// `[diagnostics]`
+    public var diagnostics = Diagnostics()
+    /// `[log]`
+    public var log = Log()
+
+    /// The `[plugins.<name>]` tables, as given, by plugin name. Only the
+    /// server's plugin registry knows which names and options are valid, so
+    /// it validates them. Environment options (`HUDDLE_PLUGINS_<PLUGIN>_<KEY>`)
+    /// are merged in, and create the plugin's table when the file has none.
+    public var pluginTables: [String: [String: JSONValue]] = [:]
+
+    /// Whether the config file has a `[plugins]` section (any
+    /// `[plugins.<name>]` table, or an empty `[plugins]`). When it does, the
+    /// enabled plugins are exactly the names in ``pluginTables``; when it does
+    /// not, every registered plugin is enabled, with its options from
+    /// ``pluginTables`` if the environment gave any.
+    public var pluginsSectionPresent = false
+
+    /// The `[[workspaces]]` blocks in file order; empty means every enabled
+    /// plugin runs in every workspace.
+    public var workspaces: [WorkspaceRule] = []
+
+    /// A configuration with every key at its default.
+    public init() {}
+}
