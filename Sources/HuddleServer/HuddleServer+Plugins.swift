@@ -31,10 +31,9 @@ extension HuddleServer {
         case .failure(let rejection): return connection.respond(rejection.response, to: request)
         case .success(let verified): identity = verified
         }
-        let envelope: Envelope
-        switch Envelope.decode(request.body) {
-        case .failure(let error):
-            return connection.respond(.json(400, error.message(id: error.id).bytes), to: request)
+        let envelope: DetachedRequest
+        switch DetachedRequest.decode(request.body) {
+        case .failure(let rejected): return connection.respond(.json(400, rejected.message.bytes), to: request)
         case .success(let decoded): envelope = decoded
         }
         guard let entry = registry.plugins(forWorkspace: workspace).entry(forType: envelope.type) else {

@@ -49,7 +49,7 @@ public final class HuddleServer {
         registry = try PluginRegistry(config: config)
         authenticator = Authenticator(config: config)
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
-        hub = Hub(config: CoreConfig(huddle: config), makeSessionID: SessionIDs.make)
+        hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
         let storeLogger = logger
@@ -247,9 +247,9 @@ struct HeldMessage {
 
 extension CoreConfig {
     init(huddle config: HuddleConfig) {
-        self.init(graceMs: UInt64(config.presence.graceMs), typingTTLMs: UInt64(config.typing.ttlMs),
+        self.init(graceMs: config.presence.graceMs, typingTTLMs: config.typing.ttlMs,
                   typingMaxTargets: config.typing.maxTargets, cursorMaxHz: config.cursor.maxHz,
                   messagesPerSecond: config.limits.messagesPerSecond, burst: config.limits.burst,
-                  heartbeatMs: UInt64(config.presence.heartbeatMs))
+                  heartbeatMs: config.presence.heartbeatMs)
     }
 }

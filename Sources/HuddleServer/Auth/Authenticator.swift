@@ -12,7 +12,7 @@ struct Authenticator {
     /// Dev-mode `/api` requests without `?user=` act as this user.
     static let defaultAPIUser = "api"
 
-    let mode: HuddleConfig.AuthMode
+    let mode: AuthMode
     let jwt: JWT?
 
     init(config: HuddleConfig) {
