@@ -11,12 +11,12 @@
 /// first whose pattern and method match wins. HEAD is served by GET routes
 /// unless a HEAD route exists.
 public struct Router<Handler> {
-    private enum Segment: Equatable {
+    fileprivate enum Segment: Equatable, Sendable {
         case literal(String)
         case parameter(String)
     }
 
-    private struct Route {
+    fileprivate struct Route {
         let method: String
         let segments: [Segment]
         let handler: Handler
@@ -79,3 +79,4 @@ public struct Router<Handler> {
 }
 
 extension Router: Sendable where Handler: Sendable {}
+extension Router.Route: Sendable where Handler: Sendable {}
