@@ -1,0 +1,50 @@
+import HuddlePluginKit
+
+/// A tiny plugin for the store's tests: a per-workspace counter kept as one record.
+final class CounterPlugin: WorkspacePlugin {
+    static let name = "counter"
+    static let messageTypes = ["counter.add", "counter.get", "counter.fail", "counter.crash", "counter.swallow"]
+
+    struct Crash: Error {}
+
+    init(options: PluginOptions) throws(PluginConfigError) {
+        try options.finish()
+    }
+
+    convenience init() {
+        try! self.init(options: PluginOptions(pluginName: Self.name, table: [:]))
+    }
+
+    func handle(_ request: PluginRequest, context: PluginContext) throws -> PluginOutcome {
+        let records = context.records
+        switch request.action {
+        case "add":
+            let amount = request.data["amount"]?.intValue ?? 1
+            let total = try add(amount, to: records)
+            return .write(PluginEvent(type: "counter.added", data: ["amount": .int(amount), "total": .int(total)]))
+        case "get":
+            let current = try records.get(kind: "counter", id: "total")
+            return .read(result: ["total": .int(current?.value["total"]?.intValue ?? 0)])
+        case "fail":
+            _ = try add(1, to: records)
+            try records.insert(kind: "junk", id: context.newID(), value: [:], index: [:])
+            throw PluginError.validation("amount", .outOfRange, "amount is out of range")
+        case "crash":
+            _ = try add(1, to: records)
+            throw Crash()
+        default:
+            throw PluginError(.validationFailed, "unknown action \(request.action)")
+        }
+    }
+
+    private func add(_ amount: Int, to records: RecordStore) throws -> Int {
+        if let current = try records.get(kind: "counter", id: "total") {
+            let total = (current.value["total"]?.intValue ?? 0) + amount
+            try records.update(kind: "counter", id: "total", value: ["total": .int(total)], index: [:],
+                               version: current.version + 1)
+            return total
+        }
+        try records.insert(kind: "counter", id: "total", value: ["total": .int(amount)], index: [:])
+        return amount
+    }
+}

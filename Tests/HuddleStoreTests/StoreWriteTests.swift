@@ -1,0 +1,149 @@
+import Foundation
+import HuddlePluginKit
+import Testing
+@testable import HuddleStore
+
+@Suite struct StoreWriteTests {
+    @Test func writesGetGaplessSeqsPerWorkspaceAcrossConcurrentSubmitters() throws {
+        let fixture = try StoreFixture()
+        let submitters = 8, writesEach = 40
+        let lock = NSLock()
+        var seqs: [String: [Int]] = [:]
+        let group = DispatchGroup()
+        DispatchQueue.concurrentPerform(iterations: submitters) { submitter in
+            for _ in 0..<writesEach {
+                let workspace = submitter.isMultiple(of: 2) ? "even" : "odd"
+                group.enter()
+                fixture.store.submit(StoreFixture.request("add", workspace: workspace), plugin: fixture.plugin,
+                                     pluginName: CounterPlugin.name) { reply in
+                    lock.withLock { seqs[workspace, default: []].append(reply.event?.seq ?? -1) }
+                    group.leave()
+                }
+            }
+        }
+        group.wait()
+        let perWorkspace = submitters / 2 * writesEach
+        #expect(seqs["even"]?.sorted() == Array(1...perWorkspace))
+        #expect(seqs["odd"]?.sorted() == Array(1...perWorkspace))
+    }
+
+    @Test func repliesArriveInSeqOrderForOneWorkspace() throws {
+        let fixture = try StoreFixture()
+        var seqs: [Int] = []
+        let group = DispatchGroup()
+        for _ in 0..<50 {
+            group.enter()
+            fixture.store.submit(StoreFixture.request("add"), plugin: fixture.plugin, pluginName: CounterPlugin.name) { reply in
+                seqs.append(reply.event?.seq ?? -1)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(seqs == Array(1...50))
+    }
+
+    @Test func committedEventCarriesThePluginsDataAndAttribution() throws {
+        let fixture = try StoreFixture()
+        let event = try #require(fixture.send("add", data: ["amount": 5]).event)
+        #expect(event.type == "counter.added")
+        #expect(event.data == ["amount": 5, "total": 5])
+        #expect(event.by == Attribution(user: "alice", name: "Alice", session: "s_test"))
+        #expect(event.workspace == "w1")
+        #expect(event.at.count == "2026-11-22T10:00:01.234Z".count && event.at.hasSuffix("Z"))
+    }
+
+    @Test func eventMessageIsTheWireEnvelope() throws {
+        let fixture = try StoreFixture()
+        let event = try #require(fixture.send(StoreFixture.request("add", session: nil)).event)
+        let message = try JSONParser.parse(event.message)
+        #expect(message == [
+            "type": "counter.added", "seq": 1, "at": .string(event.at),
+            "by": ["user": "alice", "name": "Alice", "session": nil], "data": ["amount": 1, "total": 1],
+        ])
+        #expect(event.message.starts(with: Array(#"{"type":"counter.added","seq":1,"#.utf8)))
+    }
+
+    @Test func readsReturnTheirResultAndTakeNoSeq() throws {
+        let fixture = try StoreFixture()
+        _ = fixture.send("add", data: ["amount": 3])
+        guard case .read(let result) = fixture.send("get") else { Issue.record("expected a read"); return }
+        #expect(result == ["total": 3])
+        #expect(fixture.send("add").event?.seq == 2)
+    }
+
+    @Test func pluginErrorLeavesNoRecordNoEventAndNoGap() throws {
+        let fixture = try StoreFixture()
+        _ = fixture.send("add")
+        let failure = fixture.send("fail").error
+        #expect(failure?.code == .validationFailed)
+        let records = try fixture.store.withRecordStore(plugin: CounterPlugin.name, workspace: "w1") { records in
+            (try records.all(kind: "junk"), try records.get(kind: "counter", id: "total"))
+        }
+        #expect(records.0.isEmpty)
+        #expect(records.1?.value == ["total": 1])
+        #expect(fixture.events(since: 0).page?.events.map(\.seq) == [1])
+        #expect(fixture.send("add").event?.seq == 2)
+    }
+
+    @Test func nonPluginErrorBecomesInternalAndIsLogged() throws {
+        let fixture = try StoreFixture()
+        #expect(fixture.send("crash").error?.code == .internal)
+        #expect(fixture.log.contains { $0.contains("counter.crash") && $0.contains("Crash") })
+        #expect(fixture.events(since: 0).page?.events.isEmpty == true)
+        #expect(fixture.send("add").event?.data == ["amount": 1, "total": 1])
+    }
+
+    @Test func failingRequestDoesNotDisturbTheOthersOfItsBatch() throws {
+        let fixture = try StoreFixture()
+        var replies: [PluginReply] = []
+        let group = DispatchGroup()
+        for action in ["add", "fail", "add", "crash", "add"] {
+            group.enter()
+            fixture.store.submit(StoreFixture.request(action), plugin: fixture.plugin, pluginName: CounterPlugin.name) { reply in
+                replies.append(reply)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(replies.map { $0.event?.seq } == [1, nil, 2, nil, 3])
+        #expect(replies.last?.event?.data == ["amount": 1, "total": 3])
+    }
+
+    @Test func reopenKeepsEpochRecordsEventsAndSeqs() throws {
+        let fixture = try StoreFixture()
+        let epoch = fixture.store.epoch
+        _ = fixture.send("add", workspace: "a")
+        _ = fixture.send("add", workspace: "a")
+        _ = fixture.send("add", workspace: "b")
+        let reopened = try fixture.reopen()
+        #expect(reopened.epoch == epoch)
+        #expect(reopened.initialSeqs == ["a": 2, "b": 1])
+        #expect(fixture.events("a", since: 0).page?.events.map(\.seq) == [1, 2])
+        #expect(fixture.send("add", workspace: "a").event?.data == ["amount": 1, "total": 3])
+        #expect(fixture.send("add", workspace: "a").event?.seq == 4)
+    }
+
+    @Test func newFileGetsNewEpoch() throws {
+        let first = try StoreFixture()
+        let second = try StoreFixture()
+        #expect(first.store.epoch != second.store.epoch)
+        #expect(first.store.epoch.hasPrefix("e_"))
+        #expect(first.store.epoch.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+    }
+
+    @Test func openCreatesDirectoriesAndSetsUserVersion() throws {
+        let fixture = try StoreFixture()
+        #expect(FileManager.default.fileExists(atPath: fixture.path))
+        fixture.store.close()
+        let connection = try SQLiteConnection(path: fixture.path, create: false)
+        #expect(try StoreDatabase.userVersion(connection) == StoreSchema.currentVersion)
+        #expect(StoreSchema.currentVersion >= 1)
+        connection.close()
+    }
+
+    @Test func submitAfterCloseAnswersUnavailable() throws {
+        let fixture = try StoreFixture()
+        fixture.store.close()
+        #expect(fixture.send("add").error?.code == .unavailable)
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it when the object goes away.
+public final class TemporaryDirectory {
+    public let path: String
+
+    public init(prefix: String = "huddle") throws {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-XXXXXX").utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "mkdtemp failed: errno \(errno)"])
+        }
+        path = String(cString: created)
+    }
+
+    /// The path of `name` inside the directory (nothing is created).
+    public func file(_ name: String) -> String {
+        (path as NSString).appendingPathComponent(name)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
