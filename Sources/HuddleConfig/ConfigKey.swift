@@ -87,7 +87,7 @@ extension ConfigKey {
     ) -> ConfigKey {
         ConfigKey(section: section, name: name, takesRawText: false) { value, config in
             guard let strings = stringArray(value) else {
-                return mismatch(expected: "an array of strings", found: value)
+                return stringArrayMismatch(value)
             }
             let problems = strings.compactMap(validate)
             guard problems.isEmpty else { return problems.joined(separator: "; ") }
@@ -102,6 +102,16 @@ extension ConfigKey {
 extension ConfigKey {
     static func mismatch(expected: String, found value: TOMLValueConvertible) -> String {
         "must be \(expected), not \(describe(value.type)) (\(value.debugDescription))"
+    }
+
+    /// Says which element spoils an array of strings, or what came instead of an array.
+    static func stringArrayMismatch(_ value: TOMLValueConvertible) -> String {
+        let expected = "an array of strings"
+        guard let array = value.array else { return mismatch(expected: expected, found: value) }
+        for (index, element) in array.enumerated() where element.string == nil {
+            return "must be \(expected), but element \(index) is \(describe(element.type)) (\(element.debugDescription))"
+        }
+        return mismatch(expected: expected, found: value)
     }
 
     static func oneOf(_ choices: [String], found text: String) -> String {

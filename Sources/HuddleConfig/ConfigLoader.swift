@@ -118,8 +118,7 @@ struct ConfigLoader {
                     if let names = ConfigKey.stringArray(value) {
                         plugins = names
                     } else {
-                        report("\(blockKey).\(name)", source,
-                               ConfigKey.mismatch(expected: "an array of plugin names", found: value))
+                        report("\(blockKey).\(name)", source, ConfigKey.stringArrayMismatch(value))
                     }
                 default:
                     report("\(blockKey).\(name)", source,

@@ -1,0 +1,43 @@
+import HuddleJSON
+import Testing
+
+@testable import HuddleConfig
+
+@Test func pluginTablesBecomeJSONObjects() throws {
+    let config = try loadConfig(file: """
+        [plugins.sample]
+        count = 3
+        ratio = 0.5
+        on = true
+        name = "x"
+        list = [1, "two", [3]]
+        nested = { a = { b = 1 } }
+        day = 2024-05-01
+        at = 2024-05-01T10:20:30Z
+
+        [plugins.empty]
+        """)
+    #expect(config.pluginsSectionPresent)
+    #expect(config.pluginTables["empty"] == [:])
+    let sample = try #require(config.pluginTables["sample"])
+    #expect(sample["count"] == .int(3))
+    #expect(sample["ratio"] == .double(0.5))
+    #expect(sample["on"] == .bool(true))
+    #expect(sample["name"] == .string("x"))
+    #expect(sample["list"] == [1, "two", [3]])
+    #expect(sample["nested"] == ["a": ["b": 1]])
+    #expect(sample["day"] == .string("2024-05-01"))
+    #expect(sample["at"]?.stringValue?.hasPrefix("2024-05-01T10:20:30") == true)
+}
+
+@Test func emptyPluginsSectionEnablesNoPlugins() throws {
+    let config = try loadConfig(file: "[plugins]\n")
+    #expect(config.pluginsSectionPresent)
+    #expect(config.pluginTables.isEmpty)
+}
+
+@Test func pluginEntryThatIsNotATableIsAProblem() throws {
+    let problems = try loadProblems(file: "[plugins]\nnotes = 5\n")
+    #expect(problems.map(\.key) == ["plugins.notes"])
+    #expect(problems.map(\.source) == ["FILE:2:1"])
+}

@@ -1,0 +1,180 @@
+import Testing
+
+@testable import HuddleConfig
+
+@Test func unknownKeyInFileIsAProblemNamingKeyAndLine() throws {
+    let problems = try loadProblems(file: "[server]\nport = 8080\n  prot = 80\n")
+    #expect(problems.count == 1)
+    #expect(problems.first?.key == "server.prot")
+    #expect(problems.first?.source == "FILE:3:3")
+    #expect(problems.first?.message.hasPrefix("unknown key") == true)
+}
+
+@Test func unknownSectionIsAProblem() throws {
+    let problems = try loadProblems(file: "[server]\nport = 1\n\n[serevr]\nhost = \"x\"\n")
+    #expect(problems.map(\.key) == ["serevr"])
+    #expect(problems.map(\.source) == ["FILE:4:1"])
+}
+
+@Test func wrongTypeInFileIsAProblem() throws {
+    let problems = try loadProblems(file: "[presence]\ngrace_ms = \"3s\"\n")
+    #expect(problems == [
+        ConfigProblem(key: "presence.grace_ms", source: "FILE:2:1", message: #"must be an integer, not a string ("3s")"#)
+    ])
+}
+
+@Test func sectionThatIsNotATableIsAProblem() throws {
+    let problems = try loadProblems(file: "server = 1\n")
+    #expect(problems.map(\.key) == ["server"])
+    #expect(problems.map(\.source) == ["FILE:1:1"])
+}
+
+/// A key with a range, and the range PROTOCOL.md §10 gives it.
+struct BoundedKey: Sendable, CustomTestStringConvertible {
+    let section: String
+    let name: String
+    let range: ClosedRange<Int>
+    var testDescription: String { "\(section).\(name)" }
+}
+
+private let boundedKeys = [
+    BoundedKey(section: "server", name: "port", range: 0...65535),
+    BoundedKey(section: "server", name: "shutdown_timeout_ms", range: 0...600_000),
+    BoundedKey(section: "storage", name: "history_limit", range: 1...100_000_000),
+    BoundedKey(section: "presence", name: "heartbeat_ms", range: 1000...600_000),
+    BoundedKey(section: "presence", name: "grace_ms", range: 0...600_000),
+    BoundedKey(section: "typing", name: "ttl_ms", range: 100...600_000),
+    BoundedKey(section: "typing", name: "max_targets", range: 1...1000),
+    BoundedKey(section: "cursor", name: "max_hz", range: 1...1000),
+    BoundedKey(section: "limits", name: "max_message_bytes", range: 1024...16_777_216),
+    BoundedKey(section: "limits", name: "messages_per_second", range: 1...100_000),
+    BoundedKey(section: "limits", name: "burst", range: 1...100_000),
+    BoundedKey(section: "limits", name: "max_send_buffer_bytes", range: 4096...1_073_741_824),
+    BoundedKey(section: "limits", name: "max_connections", range: 1...10_000_000),
+]
+
+@Test(arguments: boundedKeys)
+func valuesJustOutsideTheRangeAreRefused(key: BoundedKey) throws {
+    for value in [key.range.lowerBound - 1, key.range.upperBound + 1] {
+        let problems = try loadProblems(file: "[\(key.section)]\n\(key.name) = \(value)\n")
+        #expect(problems == [
+            ConfigProblem(
+                key: "\(key.section).\(key.name)", source: "FILE:2:1",
+                message: "must be between \(key.range.lowerBound) and \(key.range.upperBound), not \(value)")
+        ])
+    }
+}
+
+@Test(arguments: boundedKeys)
+func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
+    for value in [key.range.lowerBound, key.range.upperBound] {
+        #expect(try loadProblems(file: "[\(key.section)]\n\(key.name) = \(value)\n").isEmpty)
+    }
+}
+
+@Test func everyRangedKeyIsInTheRangeTable() {
+    let ranged = ConfigKey.catalog.filter { !["server.host", "auth.mode", "auth.jwt_secret", "auth.allowed_origins",
+                                             "storage.path", "diagnostics.echo", "log.level"].contains($0.path) }
+    #expect(Set(ranged.map(\.path)) == Set(boundedKeys.map(\.testDescription)))
+}
+
+@Test func jwtModeWithoutSecretIsAProblemPointingAtTheMode() throws {
+    let problems = try loadProblems(file: "[auth]\nmode = \"jwt\"\n")
+    #expect(problems.map(\.key) == ["auth.jwt_secret"])
+    #expect(problems.map(\.source) == ["FILE:2:1"])
+    #expect(problems.first?.message.contains("HUDDLE_AUTH_JWT_SECRET") == true)
+}
+
+@Test func jwtModeWithSecretFromEnvironmentLoads() throws {
+    let config = try loadConfig(
+        file: "[auth]\nmode = \"jwt\"\n", environment: ["HUDDLE_AUTH_JWT_SECRET": "0123456789abcdef"])
+    #expect(config.auth.mode == .jwt)
+    #expect(config.auth.jwtSecret == "0123456789abcdef")
+}
+
+@Test func secretShorterThanSixteenBytesIsAProblem() throws {
+    let problems = try loadProblems(environment: ["HUDDLE_AUTH_JWT_SECRET": "0123456789abcde"])
+    #expect(problems == [
+        ConfigProblem(key: "auth.jwt_secret", source: "environment HUDDLE_AUTH_JWT_SECRET",
+                      message: "must be at least 16 bytes, not 15")
+    ])
+}
+
+@Test func unknownAuthModeIsAProblem() throws {
+    let problems = try loadProblems(file: "[auth]\nmode = \"oauth\"\n")
+    #expect(problems.map(\.message) == [#"must be one of "dev", "jwt", not "oauth""#])
+}
+
+@Test func unknownLogLevelIsAProblem() throws {
+    let problems = try loadProblems(environment: ["HUDDLE_LOG_LEVEL": "verbose"])
+    #expect(problems.map(\.key) == ["log.level"])
+}
+
+@Test(arguments: ["https://app.example.com", "http://localhost:3000", "http://[::1]:8080", "*", "app+x://h"])
+func wellFormedOriginIsAccepted(origin: String) throws {
+    #expect(try loadConfig(file: "[auth]\nallowed_origins = [\"\(origin)\"]\n").auth.allowedOrigins == [origin])
+}
+
+@Test(arguments: ["https://app.example.com/", "app.example.com", "https://", "http://host:99999",
+                  "http://host:", "https://a.example/path", "*.example.com", "http://user@host"])
+func malformedOriginIsAProblem(origin: String) throws {
+    let problems = try loadProblems(file: "[auth]\nallowed_origins = [\"*\", \"\(origin)\"]\n")
+    #expect(problems.map(\.key) == ["auth.allowed_origins"])
+    #expect(problems.first?.message.contains(origin) == true)
+}
+
+@Test func emptyStringForAStringKeyIsAProblem() throws {
+    let problems = try loadProblems(file: "[storage]\npath = \"\"\n")
+    #expect(problems.map(\.message) == ["must not be empty"])
+}
+
+@Test func syntaxErrorReportsFileLineAndColumn() throws {
+    let problems = try loadProblems(file: "[server]\nport = 8080\nhost = = \"x\"\n")
+    #expect(problems.count == 1)
+    #expect(problems.first?.key == "")
+    #expect(problems.first?.source.hasPrefix("FILE:3:") == true)
+}
+
+@Test func everyProblemIsReportedNotOnlyTheFirst() throws {
+    let file = """
+        [server]
+        port = 70000
+        colour = "blue"
+
+        [typing]
+        ttl_ms = true
+
+        [bogus]
+        """
+    let problems = try loadProblems(
+        file: file,
+        environment: ["HUDDLE_PRESENCE_GRACE_MS": "-1", "HUDDLE_AUTH_MODE": "jwt"],
+        overrides: CommandLineOverrides(port: -5))
+    #expect(problems.map(\.key) == [
+        "bogus", "server.colour", "server.port", "typing.ttl_ms",
+        "presence.grace_ms", "server.port", "auth.jwt_secret",
+    ])
+    #expect(problems.map(\.source) == [
+        "FILE:8:1", "FILE:3:1", "FILE:2:1", "FILE:6:1",
+        "environment HUDDLE_PRESENCE_GRACE_MS", "--port", "environment HUDDLE_AUTH_MODE",
+    ])
+}
+
+@Test func errorDescriptionHasOneLinePerProblem() throws {
+    do {
+        _ = try HuddleConfig.load(
+            file: nil, environment: ["HUDDLE_CURSOR_MAX_HZ": "0", "HUDDLE_TYPING_MAX_TARGETS": "0"],
+            overrides: CommandLineOverrides())
+        Issue.record("bad values loaded")
+    } catch {
+        #expect(error.description == """
+            environment HUDDLE_CURSOR_MAX_HZ: cursor.max_hz: must be between 1 and 1000, not 0
+            environment HUDDLE_TYPING_MAX_TARGETS: typing.max_targets: must be between 1 and 1000, not 0
+            """)
+    }
+}
+
+@Test func arrayWithANonStringElementNamesTheElement() throws {
+    let problems = try loadProblems(file: "[auth]\nallowed_origins = [\"*\", 3]\n")
+    #expect(problems.map(\.message) == ["must be an array of strings, but element 1 is an integer (3)"])
+}
