@@ -8,7 +8,6 @@ struct FrameHeader {
     /// Bytes from the frame's first byte to its payload.
     let length: Int
 
-    static let maxLength = 14
     static let maxControlPayload = 125
     private static let finBit: UInt8 = 0x80
     private static let reservedBits: UInt8 = 0x70

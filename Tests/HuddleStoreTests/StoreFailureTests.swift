@@ -65,7 +65,7 @@ import Testing
     @Test func openingAPathThatCannotBeCreatedNamesThePath() throws {
         let fixture = try StoreFixture()
         let blocked = fixture.directory.file("plain-file")
-        FileManager.default.createFile(atPath: blocked, contents: Data())
+        #expect(FileManager.default.createFile(atPath: blocked, contents: Data()))
         let path = blocked + "/sub/huddle.sqlite"
         do {
             _ = try Store(path: path, historyLimit: 10, deliver: { $0() })
