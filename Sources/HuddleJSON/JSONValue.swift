@@ -20,6 +20,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The element at `index` of an array; `nil` for other values or out of range.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
+        return elements[index]
+    }
+
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
