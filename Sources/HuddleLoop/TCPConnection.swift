@@ -109,6 +109,7 @@ public final class TCPConnection: LoopHandleOwner {
 
     /// Starts delivering data to `onRead`. Idempotent.
     public func startReading() {
+        loop.assertOnLoopThread()
         guard state == .open || state == .draining, !isReading else { return }
         isReading = true
         let status = uv_read_start(stream, { handle, _, buffer in
@@ -159,6 +160,7 @@ public final class TCPConnection: LoopHandleOwner {
     }
 
     func closeNow(error: LoopError?) {
+        loop.assertOnLoopThread()
         guard state == .open || state == .draining else { return }
         state = .closing
         closeError = error
