@@ -100,6 +100,24 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
         #expect(clientSide?.closeReasons == [nil])
     }
 
+    @Test func writeFromTimerCallbackIsFlushedBeforeTheLoopWaits() throws {
+        // Nothing but the flush can wake this loop after the timer fires:
+        // a write left for a post-poll phase would sit until the watchdog.
+        let loop = try EventLoop()
+        var clientSide: ByteCollector?
+        let sendLater = LoopTimer(loop: loop)
+        try withConnectedPair(on: loop) { server, client in
+            clientSide = ByteCollector(client)
+            sendLater.start(afterMs: 1) {
+                sendLater.close()
+                server.write(Array("tick".utf8))
+                server.closeAfterFlush()
+            }
+        }
+        #expect(runUntilIdle(loop))
+        #expect(clientSide?.bytes == Array("tick".utf8))
+    }
+
     @Test func largeWriteToSlowReaderCompletesAndPendingBytesReturnToZero() throws {
         let loop = try EventLoop()
         var clientSide: ByteCollector?
