@@ -267,6 +267,39 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
         #expect(error.name == "ECONNREFUSED")
     }
 
+    @Test func hostNamesAreResolvedForListenAndConnect() throws {
+        let loop = try EventLoop()
+        var accepted = 0
+        var listener: TCPListener?
+        listener = try TCPListener(loop: loop, host: "localhost", port: 0) { connection in
+            accepted += 1
+            connection.close()
+            listener?.close()
+        }
+        var outcome: Result<TCPConnection, LoopError>?
+        TCPConnection.connect(loop: loop, host: "localhost", port: listener!.port) { result in
+            outcome = result
+            if case .success(let client) = result {
+                client.close()
+            }
+        }
+        #expect(runUntilIdle(loop))
+        #expect(accepted == 1)
+        #expect((try? outcome?.get()) != nil)
+    }
+
+    @Test func unknownHostNameReportsAnError() throws {
+        let loop = try EventLoop()
+        var outcome: Result<TCPConnection, LoopError>?
+        TCPConnection.connect(loop: loop, host: "no-such-host.invalid", port: 1) { outcome = $0 }
+        #expect(runUntilIdle(loop))
+        guard case .failure(let error) = outcome else {
+            Issue.record("expected a failure, got \(String(describing: outcome))")
+            return
+        }
+        #expect(error.name.hasPrefix("EAI_"))
+    }
+
     @Test func listeningOnAPortInUseThrows() throws {
         let loop = try EventLoop()
         let first = try TCPListener(loop: loop, host: "127.0.0.1", port: 0) { _ in }
