@@ -24,8 +24,8 @@ public final class TCPConnection: LoopHandleOwner {
     var stream: UnsafeMutablePointer<uv_stream_t> { LoopHandle.stream(handle) }
     var state = State.open
     private var closeError: LoopError?
-    /// Set while `connect` has not completed; reported if the handle closes first.
     private var isReading = false
+    /// Set while `connect` has not completed; reported if the handle closes first.
     private var connectCompletion: ((Result<TCPConnection, LoopError>) -> Void)?
 
     // Write state, see TCPConnection+Writing.swift.
