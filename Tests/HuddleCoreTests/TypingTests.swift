@@ -171,3 +171,18 @@ func typingRejectsInvalidFields(text: String, field: String, problem: String) th
     harness.advance(to: 7000)
     #expect(harness.messages(of: bob, type: "typing").map { $0["active"] } == [true, false, true, false])
 }
+
+@Test func typingPastItsTTLExpiresBeforeANewTargetEvenIfNoDeadlineFiredYet() {
+    let harness = CoreHarness(config: CoreConfig(typingTTLMs: 5000, typingMaxTargets: 1))
+    let bob = harness.connect("bob")
+    let alice = harness.connect("alice")
+    harness.send(typing("a", true), from: alice)
+    harness.setClock(6000)
+    harness.send(typing("b", true), from: alice)
+    harness.advance(to: 6000)
+
+    #expect(harness.messages(of: alice).isEmpty)
+    let relays = harness.messages(of: bob, type: "typing")
+    #expect(relays.map { $0["target"] } == ["a", "a", "b"])
+    #expect(relays.map { $0["reason"] } == [nil, "expired", nil])
+}
