@@ -19,9 +19,7 @@ public final class Store {
     public let path: String
     public let historyLimit: Int
 
-    private let database: StoreDatabase
     private let deliver: (@escaping () -> Void) -> Void
-    private let log: (String) -> Void
     private let health: HealthFlag
     private let thread: StoreThread<StoreJob>
 
@@ -39,18 +37,16 @@ public final class Store {
         precondition(historyLimit >= 1, "historyLimit must be at least 1")
         let database = try StoreDatabase(settings: .init(
             path: path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
-        self.database = database
         self.path = path
         self.historyLimit = historyLimit
         self.epoch = database.epoch
         self.initialSeqs = database.latestSeqs
         self.deliver = deliver
-        self.log = log
         let health = HealthFlag(database.isWritable)
         self.health = health
-        thread = StoreThread(name: "huddle-store") { jobs in
+        thread = StoreThread(name: "huddle-store", process: { jobs in
             Self.process(jobs, database: database, health: health, deliver: deliver, log: log)
-        }
+        }, finish: database.close)
     }
 
     deinit { close() }
@@ -102,8 +98,6 @@ public final class Store {
     /// Blocks; for shutdown and tests. Later calls do nothing.
     public func close() {
         thread.stop()
-        // The thread has exited, so the connection is free to close from here.
-        database.close()
     }
 
     // MARK: The store thread

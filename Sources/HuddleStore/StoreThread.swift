@@ -7,13 +7,18 @@ final class StoreThread<Job> {
     private var queue: [Job] = []
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
+    private var worker: Thread?
 
-    /// Starts the thread; `process` runs on it with each drained batch, in queue order.
-    init(name: String, process: @escaping ([Job]) -> Void) {
+    /// Starts the thread; `process` runs on it with each drained batch, in
+    /// queue order, and `finish` once after the last batch.
+    init(name: String, process: @escaping ([Job]) -> Void, finish: @escaping () -> Void) {
         let worker = Thread { [self] in
             run(process)
+            finish()
+            finished.signal()
         }
         worker.name = name
+        self.worker = worker
         worker.start()
     }
 
@@ -35,7 +40,9 @@ final class StoreThread<Job> {
         stopping = true
         condition.signal()
         condition.unlock()
-        if !alreadyStopping { finished.wait() }
+        // Called from the thread itself (the last reference dropped there), the
+        // thread exits after the current batch; waiting would deadlock.
+        if !alreadyStopping && Thread.current !== worker { finished.wait() }
     }
 
     private func run(_ process: ([Job]) -> Void) {
@@ -48,6 +55,5 @@ final class StoreThread<Job> {
             if jobs.isEmpty { break }
             process(jobs)
         }
-        finished.signal()
     }
 }

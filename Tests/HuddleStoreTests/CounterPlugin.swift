@@ -3,7 +3,7 @@ import HuddlePluginKit
 /// A tiny plugin for the store's tests: a per-workspace counter kept as one record.
 final class CounterPlugin: WorkspacePlugin {
     static let name = "counter"
-    static let messageTypes = ["counter.add", "counter.get", "counter.fail", "counter.crash", "counter.swallow"]
+    static let messageTypes = ["counter.add", "counter.get", "counter.fail", "counter.crash"]
 
     struct Crash: Error {}
 

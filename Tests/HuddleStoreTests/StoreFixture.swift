@@ -35,7 +35,11 @@ final class StoreFixture {
     private static func open(_ path: String, historyLimit: Int, busyTimeoutMilliseconds: Int, queue: DispatchQueue,
                              log: @escaping (String) -> Void) throws -> Store {
         try Store(path: path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
-                  deliver: { reply in queue.async(execute: reply) }, log: log)
+                  deliver: { reply in
+                      // Replies are built on the store thread and only run here, one at a time.
+                      nonisolated(unsafe) let reply = reply
+                      queue.async { reply() }
+                  }, log: log)
     }
 
     deinit { store.close() }

@@ -1,0 +1,96 @@
+import HuddlePluginKit
+import Testing
+@testable import HuddleStore
+
+@Suite struct SQLiteRecordStoreTests {
+    private let fixture: StoreFixture
+
+    init() throws { fixture = try StoreFixture() }
+
+    private func records<T>(plugin: String = "contacts", workspace: String = "w1",
+                            _ body: (RecordStore) throws -> T) throws -> T {
+        try fixture.store.withRecordStore(plugin: plugin, workspace: workspace, body)
+    }
+
+    @Test func insertedRecordReadsBackAtVersionOne() throws {
+        try records { try $0.insert(kind: "contact", id: "c1", value: ["name": "Ada"], index: ["email": "ada@x"]) }
+        let record = try records { try $0.get(kind: "contact", id: "c1") }
+        #expect(record == StoredRecord(id: "c1", version: 1, value: ["name": "Ada"]))
+    }
+
+    @Test func getOfMissingRecordIsNil() throws {
+        #expect(try records { try $0.get(kind: "contact", id: "nope") } == nil)
+    }
+
+    @Test func updateReplacesValueVersionAndIndex() throws {
+        try records { store in
+            try store.insert(kind: "contact", id: "c1", value: ["name": "Ada"], index: ["email": "ada@x", "phone": "1"])
+            try store.update(kind: "contact", id: "c1", value: ["name": "Ada L"], index: ["email": "ada@y"], version: 2)
+        }
+        #expect(try records { try $0.get(kind: "contact", id: "c1") }
+            == StoredRecord(id: "c1", version: 2, value: ["name": "Ada L"]))
+        #expect(try records { try $0.find(kind: "contact", index: "email", value: "ada@x") }.isEmpty)
+        #expect(try records { try $0.find(kind: "contact", index: "phone", value: "1") }.isEmpty)
+        #expect(try records { try $0.find(kind: "contact", index: "email", value: "ada@y") }.map(\.id) == ["c1"])
+    }
+
+    @Test func deleteRemovesRecordAndIndexAndIgnoresMissing() throws {
+        try records { store in
+            try store.insert(kind: "contact", id: "c1", value: [:], index: ["email": "a"])
+            try store.delete(kind: "contact", id: "c1")
+            try store.delete(kind: "contact", id: "never-there")
+        }
+        #expect(try records { try $0.get(kind: "contact", id: "c1") } == nil)
+        #expect(try records { try $0.find(kind: "contact", index: "email", value: "a") }.isEmpty)
+    }
+
+    @Test func findAndAllReturnOldestFirst() throws {
+        try records { store in
+            for id in ["z", "a", "m"] {
+                try store.insert(kind: "contact", id: id, value: ["id": .string(id)], index: ["tag": "t"])
+            }
+            try store.update(kind: "contact", id: "z", value: ["id": "z2"], index: ["tag": "t"], version: 2)
+        }
+        #expect(try records { try $0.all(kind: "contact") }.map(\.id) == ["z", "a", "m"])
+        #expect(try records { try $0.find(kind: "contact", index: "tag", value: "t") }.map(\.id) == ["z", "a", "m"])
+    }
+
+    @Test func recordsAreScopedByPluginWorkspaceAndKind() throws {
+        try records { try $0.insert(kind: "contact", id: "c1", value: ["n": 1], index: ["k": "v"]) }
+        try records(plugin: "notes") { try $0.insert(kind: "contact", id: "c1", value: ["n": 2], index: ["k": "v"]) }
+        try records(workspace: "w2") { try $0.insert(kind: "contact", id: "c1", value: ["n": 3], index: ["k": "v"]) }
+        try records { try $0.insert(kind: "other", id: "c1", value: ["n": 4], index: ["k": "v"]) }
+        #expect(try records { try $0.all(kind: "contact") }.map(\.value) == [["n": 1]])
+        #expect(try records { try $0.find(kind: "contact", index: "k", value: "v") }.map(\.value) == [["n": 1]])
+    }
+
+    @Test func insertOfExistingIDIsADuplicateError() throws {
+        try records { try $0.insert(kind: "contact", id: "c1", value: [:], index: [:]) }
+        #expect(throws: RecordStoreError.duplicateRecord(kind: "contact", id: "c1")) {
+            try records { try $0.insert(kind: "contact", id: "c1", value: [:], index: [:]) }
+        }
+    }
+
+    @Test func updateOfMissingRecordIsAnError() throws {
+        #expect(throws: RecordStoreError.missingRecord(kind: "contact", id: "c9")) {
+            try records { try $0.update(kind: "contact", id: "c9", value: [:], index: [:], version: 2) }
+        }
+    }
+
+    @Test func throwingBodyRollsBackItsWrites() throws {
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try records { store in
+                try store.insert(kind: "contact", id: "c1", value: [:], index: ["email": "a"])
+                throw Abort()
+            }
+        }
+        #expect(try records { try $0.all(kind: "contact") }.isEmpty)
+    }
+
+    @Test func valuesKeepTheirJSONTypes() throws {
+        let value: JSONValue = ["int": 17, "double": 1.5, "text": "ü\n\"", "null": nil, "list": [true, false], "nested": ["a": []]]
+        try records { try $0.insert(kind: "contact", id: "c1", value: value, index: [:]) }
+        #expect(try records { try $0.get(kind: "contact", id: "c1")?.value } == value)
+    }
+}
