@@ -51,6 +51,17 @@ func malformedRequestFailsTheSameAtEverySplit(text: String) throws {
     }
 }
 
+@Test func linesExactlyAtTheLimitsAreAcceptedAtEverySplit() {
+    // Request line: 64 bytes. Header section: 9 + 117 + 2 = 128 bytes.
+    let target = "/" + String(repeating: "t", count: 64 - "GET / HTTP/1.1".count)
+    let text = "GET \(target) HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 112))\r\n\r\n"
+    let stream = Array(text.utf8)
+    for pieces in allSplits(of: stream) {
+        let outcome = parse(pieces: pieces, limits: smallLimits)
+        #expect(outcome.error == nil && outcome.requests.count == 1)
+    }
+}
+
 @Test func pipelinedRequestsComeOutInOrderFromOneRead() throws {
     var parser = HTTPRequestParser()
     parser.append(Array((getRequest("/1") + getRequest("/2") + "GET /3 HTTP/1.1\r\nHo").utf8))
