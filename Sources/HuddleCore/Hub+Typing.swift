@@ -43,21 +43,27 @@ extension Hub {
 
     /// A new target is announced; a known one only has its timer refreshed.
     private func startTyping(_ session: Session, target: String, id: JSONValue?, now: Now) -> [Effect] {
+        // Targets past their TTL whose deadline has not fired yet expire first,
+        // so neither a refresh nor the target limit sees them.
+        var effects: [Effect] = []
+        expireOverdueTyping(of: session, now: now, into: &effects)
         let expiresAt = now.monotonicMs + UInt64(config.typingTTLMs)
         if let index = session.typing.firstIndex(where: { $0.target == target }) {
             session.typing[index].expiresAt = expiresAt
-            return []
+            return effects
         }
         if session.typing.count >= config.typingMaxTargets {
             let earliest = session.typing.map(\.expiresAt).min() ?? expiresAt
             let message = "at most \(config.typingMaxTargets) typing targets at once"
-            return [reply(to: session, rateLimited(id: id, retryAfterMs: Int(earliest - now.monotonicMs), message: message,
-                                                   details: [("target", "too_many")]))]
+            effects.append(reply(to: session, rateLimited(id: id, retryAfterMs: Int(earliest.elapsed(since: now.monotonicMs)), message: message,
+                                                          details: [("target", "too_many")])))
+            return effects
         }
         let typing = TypingTarget(target: target, expiresAt: expiresAt, generation: nextGeneration())
         session.typing.append(typing)
         deadlines.push(.typingExpiry(session, generation: typing.generation), at: expiresAt)
-        return [relay(typingMessage(session, target: target, stop: nil), from: session)]
+        effects.append(relay(typingMessage(session, target: target, stop: nil), from: session))
+        return effects
     }
 
     /// Announced once; a duplicate stop sends nothing.
@@ -73,6 +79,12 @@ extension Hub {
         guard let index = session.typing.firstIndex(where: { $0.generation == generation }) else { return }
         let typing = session.typing.remove(at: index)
         effects.append(relay(typingMessage(session, target: typing.target, stop: .expired), from: session))
+    }
+
+    private func expireOverdueTyping(of session: Session, now: Now, into effects: inout [Effect]) {
+        for typing in session.typing where typing.expiresAt <= now.monotonicMs {
+            expireTyping(of: session, generation: typing.generation, into: &effects)
+        }
     }
 
     /// The session ended (grace or not): everything it typed stops at once.

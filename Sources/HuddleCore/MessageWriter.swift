@@ -12,9 +12,11 @@ struct MessageWriter {
         JSONValue.writeString(type, to: &bytes)
     }
 
-    mutating func string(_ key: String, _ value: String) {
-        writeKey(key)
-        JSONValue.writeString(value, to: &bytes)
+    /// Continues a message from a prefix made by another writer.
+    init(prefix: [UInt8], extra capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(prefix.count + capacity)
+        bytes.append(contentsOf: prefix)
     }
 
     /// Writes `null` for `nil`.
@@ -56,13 +58,6 @@ struct MessageWriter {
 
     /// The unfinished text so far: a prefix to reuse for messages that share it.
     var prefix: [UInt8] { bytes }
-
-    /// Continues a message from a prefix made by another writer.
-    init(prefix: [UInt8], extra capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(prefix.count + capacity)
-        bytes.append(contentsOf: prefix)
-    }
 
     private mutating func writeKey(_ key: String) {
         bytes.append(UInt8(ascii: ","))

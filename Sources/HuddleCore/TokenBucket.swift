@@ -37,9 +37,9 @@ struct TokenBucket {
             milliTokens -= Self.milliPerToken
             return .allowed
         }
-        if let start = streakStart, now - lastRejection < UInt64(config.streakGapMs) {
+        if let start = streakStart, now.elapsed(since: lastRejection) < UInt64(config.streakGapMs) {
             lastRejection = now
-            if now - start >= UInt64(config.abuseStreakMs) { return .abusive }
+            if now.elapsed(since: start) >= UInt64(config.abuseStreakMs) { return .abusive }
         } else {
             streakStart = now
             lastRejection = now

@@ -15,6 +15,10 @@
 /// - Content-Length must be one field of digits. Transfer-Encoding must end
 ///   in `chunked`, once; other codings are 501; with Content-Length, or in
 ///   HTTP/1.0, it is 400.
+/// - Field values are decoded as UTF-8, invalid bytes (obs-text) becoming
+///   U+FFFD; names are ASCII tokens.
+/// - A body is not reserved up front from Content-Length, so a short
+///   request that announces 1 MiB costs only what actually arrives.
 /// - Chunk extensions are checked for control characters and ignored;
 ///   trailer fields are checked like header fields, counted against the
 ///   header limits, and dropped.
@@ -87,8 +91,9 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Bytes received after the last returned request, including any part of
-    /// a next request already read (after an Upgrade, they belong to the
-    /// WebSocket). The parser starts over empty.
+    /// a next request already read, and the parser starts over empty. After a
+    /// request that is upgraded, stop calling `nextRequest` and take these:
+    /// they are the first bytes of the new protocol.
     public mutating func takeBufferedBytes() -> [UInt8] {
         let rest = Array(buffer[requestStart...])
         buffer = []
@@ -105,8 +110,8 @@ public struct HTTPRequestParser: Sendable {
     private mutating func compact() {
         guard requestStart > 0 else { return }
         buffer.removeSubrange(..<requestStart)
-        position -= requestStart
         lineSearchStart = max(lineSearchStart, position) - requestStart
+        position -= requestStart
         requestStart = 0
     }
 
@@ -324,7 +329,6 @@ public struct HTTPRequestParser: Sendable {
         guard let length = Int(contentLength), length <= limits.maxBodyBytes else {
             throw .contentTooLarge("body larger than \(limits.maxBodyBytes) bytes")
         }
-        pending.body.reserveCapacity(length)
         stage = .fixedBody(remaining: length)
     }
 }

@@ -8,8 +8,6 @@ enum HTTPSyntax {
     static let colon = UInt8(ascii: ":")
     static let semicolon = UInt8(ascii: ";")
     static let comma = UInt8(ascii: ",")
-    static let slash = UInt8(ascii: "/")
-    static let questionMark = UInt8(ascii: "?")
     static let hash = UInt8(ascii: "#")
     static let percent = UInt8(ascii: "%")
     static let plus = UInt8(ascii: "+")

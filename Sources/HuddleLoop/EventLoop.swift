@@ -27,6 +27,10 @@ public final class EventLoop {
     let flushScheduler: WriteFlushScheduler
     /// True once `closeAll()` has released the libuv loop.
     public private(set) var isTornDown = false
+    /// The thread inside `run()`, if any. uv_run is not re-entrant, and
+    /// handles may only be touched from this thread while it runs.
+    private var runningThread: pthread_t?
+    private var isRunning: Bool { runningThread != nil }
 
     /// Creates a loop and makes writes to a vanished peer an error (`EPIPE`)
     /// rather than a process-killing `SIGPIPE`.
@@ -56,6 +60,9 @@ public final class EventLoop {
     /// Runs until `stop()` is called or no active, referenced handle remains.
     public func run() {
         precondition(!isTornDown, "EventLoop.run after closeAll")
+        precondition(!isRunning, "EventLoop.run called from inside run")
+        runningThread = pthread_self()
+        defer { runningThread = nil }
         uv_run(uvLoop, UV_RUN_DEFAULT)
     }
 
@@ -81,9 +88,11 @@ public final class EventLoop {
 
     /// Closes every handle still open (connections report `onClose(nil)`),
     /// runs the loop until all close callbacks have fired, then closes the
-    /// libuv loop. Idempotent; the loop cannot run afterwards.
+    /// libuv loop. Idempotent; the loop cannot run afterwards. Call it after
+    /// `run()` returns, never from a callback.
     public func closeAll() {
         guard !isTornDown else { return }
+        precondition(!isRunning, "EventLoop.closeAll called from inside run")
         // A close callback may open a new handle (e.g. a reconnect); go round
         // until libuv agrees nothing is left.
         repeat {
@@ -99,6 +108,13 @@ public final class EventLoop {
             uv_run(uvLoop, UV_RUN_DEFAULT)
         } while uv_loop_close(uvLoop) == UV_EBUSY.rawValue
         isTornDown = true
+    }
+
+    /// Debug-build check that a handle is not used from another thread while
+    /// the loop runs (only `Wakeup.send` may be).
+    func assertOnLoopThread(_ caller: StaticString = #function) {
+        assert(runningThread.map { pthread_equal($0, pthread_self()) != 0 } ?? true,
+               "HuddleLoop: \(caller) called off the loop thread")
     }
 
     /// The scratch iovec array, grown to hold at least `count` entries.

@@ -9,21 +9,38 @@ import Darwin
 struct SocketAddress {
     private(set) var storage = sockaddr_storage()
 
-    /// Parses a numeric host (`127.0.0.1`, `0.0.0.0`, `::1`, `::`); host
-    /// names are not resolved here, so binding and connecting never block
-    /// the loop on DNS. `localhost` is accepted as the IPv4 loopback.
-    init(host: String, port: Int) throws(LoopError) {
+    /// Parses a numeric host (`127.0.0.1`, `0.0.0.0`, `::1`, `::`).
+    init(numericHost host: String, port: Int) throws(LoopError) {
+        try Self.checkPort(port)
+        let status = withUnsafeMutableBytes(of: &storage) { raw -> Int32 in
+            let ipv4 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
+            if uv_ip4_addr(host, Int32(port), ipv4) == 0 { return 0 }
+            let ipv6 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
+            return uv_ip6_addr(host, Int32(port), ipv6)
+        }
+        try LoopError.check(status)
+    }
+
+    /// Throws `EINVAL` unless `port` fits in 16 bits.
+    static func checkPort(_ port: Int) throws(LoopError) {
         guard (0...Int(UInt16.max)).contains(port) else {
             throw LoopError(code: UV_EINVAL.rawValue)
         }
-        let numericHost = host == "localhost" ? "127.0.0.1" : host
-        let status = withUnsafeMutableBytes(of: &storage) { raw -> Int32 in
-            let ipv4 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
-            if uv_ip4_addr(numericHost, Int32(port), ipv4) == 0 { return 0 }
-            let ipv6 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
-            return uv_ip6_addr(numericHost, Int32(port), ipv6)
+    }
+
+    /// Picks from a getaddrinfo result list: the first IPv4 address if there
+    /// is one, so `localhost` means 127.0.0.1 for listeners and clients
+    /// alike, else the first address.
+    init(preferringIPv4 list: UnsafePointer<addrinfo>) {
+        var candidate: UnsafePointer<addrinfo>? = list
+        while let current = candidate, current.pointee.ai_family != AF_INET {
+            candidate = UnsafePointer(current.pointee.ai_next)
         }
-        try LoopError.check(status)
+        let info = candidate ?? list
+        let length = min(Int(info.pointee.ai_addrlen), MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutableBytes(of: &storage) { raw in
+            raw.baseAddress!.copyMemory(from: info.pointee.ai_addr, byteCount: length)
+        }
     }
 
     /// Reads an address filled in by `uv_tcp_getsockname`/`uv_tcp_getpeername`.

@@ -7,6 +7,7 @@ extension TCPConnection {
     /// Queues `buffer` for the next flush. The buffer is shared, not copied,
     /// and stays alive until its bytes are written. Dropped once `isClosed`.
     public func write(_ buffer: OutboundBuffer) {
+        loop.assertOnLoopThread()
         guard state == .open, buffer.count > 0 else { return }
         queued.append(buffer)
         queuedBytes += buffer.count

@@ -24,8 +24,8 @@ public final class TCPConnection: LoopHandleOwner {
     var stream: UnsafeMutablePointer<uv_stream_t> { LoopHandle.stream(handle) }
     var state = State.open
     private var closeError: LoopError?
-    /// Set while `connect` has not completed; reported if the handle closes first.
     private var isReading = false
+    /// Set while `connect` has not completed; reported if the handle closes first.
     private var connectCompletion: ((Result<TCPConnection, LoopError>) -> Void)?
 
     // Write state, see TCPConnection+Writing.swift.
@@ -61,9 +61,9 @@ public final class TCPConnection: LoopHandleOwner {
 
     // MARK: Connecting
 
-    /// Connects to a numeric `host` (or `localhost`) and `port`. `completion`
-    /// runs on the loop once: with the connection, or with the error after
-    /// the attempt's handle is closed.
+    /// Connects to `host` (an IP address, or a name looked up on libuv's
+    /// thread pool) and `port`. `completion` runs on the loop once: with the
+    /// connection, or with the error after the attempt's handle is closed.
     public static func connect(loop: EventLoop, host: String, port: Int,
                                completion: @escaping (Result<TCPConnection, LoopError>) -> Void) {
         let connection: TCPConnection
@@ -74,23 +74,31 @@ public final class TCPConnection: LoopHandleOwner {
             return
         }
         connection.connectCompletion = completion
-        do throws(LoopError) {
-            let address = try SocketAddress(host: host, port: port)
-            let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
-            let status = address.withSockaddr { sockaddr in
-                uv_tcp_connect(request, connection.handle, sockaddr) { request, status in
-                    guard let request else { return }
-                    let stream = request.pointee.handle
-                    request.deallocate()
-                    LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status)
-                }
+        SocketAddress.resolve(host: host, port: port, loop: loop) { resolved in
+            switch resolved {
+            case .success(let address):
+                connection.connect(to: address)
+            case .failure(let error):
+                connection.closeNow(error: error)
             }
-            if status < 0 {
+        }
+    }
+
+    private func connect(to address: SocketAddress) {
+        // Closed while the name was being looked up: the close reports it.
+        guard state == .open else { return }
+        let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
+        let status = address.withSockaddr { sockaddr in
+            uv_tcp_connect(request, handle, sockaddr) { request, status in
+                guard let request else { return }
+                let stream = request.pointee.handle
                 request.deallocate()
-                throw LoopError(code: status)
+                LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status)
             }
-        } catch {
-            connection.closeNow(error: error)
+        }
+        if status < 0 {
+            request.deallocate()
+            closeNow(error: LoopError(code: status))
         }
     }
 
@@ -109,6 +117,7 @@ public final class TCPConnection: LoopHandleOwner {
 
     /// Starts delivering data to `onRead`. Idempotent.
     public func startReading() {
+        loop.assertOnLoopThread()
         guard state == .open || state == .draining, !isReading else { return }
         isReading = true
         let status = uv_read_start(stream, { handle, _, buffer in
@@ -159,6 +168,7 @@ public final class TCPConnection: LoopHandleOwner {
     }
 
     func closeNow(error: LoopError?) {
+        loop.assertOnLoopThread()
         guard state == .open || state == .draining else { return }
         state = .closing
         closeError = error

@@ -9,8 +9,8 @@ public final class TCPListener: LoopHandleOwner {
     /// The bound port; the one the kernel chose when asked for port 0.
     public let port: Int
 
-    /// Binds to a numeric `host` (or `localhost`) and `port` and listens.
-    /// Port 0 picks any free port. New connections arrive not yet reading:
+    /// Binds to `host` and `port` and listens. Port 0 picks any free port.
+    /// A host name (rather than an IP address) is looked up on this thread. New connections arrive not yet reading:
     /// set `onRead`/`onClose`, then call `startReading()`.
     public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
                 onAccept: @escaping (TCPConnection) -> Void) throws(LoopError) {
@@ -21,7 +21,7 @@ public final class TCPListener: LoopHandleOwner {
             throw LoopError(code: status)
         }
         do {
-            let address = try SocketAddress(host: host, port: port)
+            let address = try SocketAddress.resolveBlocking(host: host, port: port, loop: loop)
             try LoopError.check(address.withSockaddr { uv_tcp_bind(handle, $0, 0) })
             try LoopError.check(uv_listen(LoopHandle.stream(handle), backlog) { server, status in
                 LoopHandle.owner(of: server, as: TCPListener.self)?.accept(status: status)

@@ -31,6 +31,7 @@ public final class RequestFields {
 
     /// The object being read.
     public let values: [String: JSONValue]
+    /// Whether this reader reads a whole request or a `changes` object.
     public let mode: Mode
     /// The validated value of every field read with `string(_:)` or
     /// `stringList(_:)`, as it should be stored: `null` for an optional field

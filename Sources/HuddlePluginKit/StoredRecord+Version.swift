@@ -7,7 +7,7 @@ extension StoredRecord {
     /// Call it last: `conflict` comes after every other error.
     public func requireVersion(_ expected: Int?, current: JSONValue? = nil) throws(PluginError) {
         guard let expected, expected != version else { return }
-        throw PluginError(.conflict, "version \(expected) is stale; the record is at version \(version)",
-                          current: current ?? value)
+        let stale = PluginError.conflict(current: self, expected: expected)
+        throw PluginError(.conflict, stale.message, current: current ?? value)
     }
 }

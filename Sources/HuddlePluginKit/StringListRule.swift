@@ -1,5 +1,6 @@
 /// What an array-of-strings field (tags, labels, …) must look like.
 public struct StringListRule: Sendable {
+    /// The field's name in the request, as reported in `details`.
     public let field: String
     /// At most this many elements; more is `too_many`.
     public let maxCount: Int
@@ -7,6 +8,7 @@ public struct StringListRule: Sendable {
     public let elementLength: ClosedRange<Int>
     /// Whether the same string may appear twice; if not, a repeat is `duplicate`.
     public let allowsDuplicates: Bool
+    /// Whether an absent (or, in `changes`, `null`) value is `required`.
     public let isRequired: Bool
 
     public init(_ field: String, maxCount: Int, elementLength: ClosedRange<Int>,

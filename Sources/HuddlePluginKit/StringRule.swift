@@ -2,9 +2,11 @@
 /// every length limit in PROTOCOL.md counts), whether it is required, and an
 /// optional format check.
 public struct StringRule: Sendable {
+    /// The field's name in the request, as reported in `details`.
     public let field: String
     /// Allowed length, counted in Unicode scalar values.
     public let length: ClosedRange<Int>
+    /// Whether an absent (or, in `changes`, `null`) value is `required`.
     public let isRequired: Bool
     /// Returns whether a string of allowed length is well formed; a `false`
     /// is reported as `invalid_format`.

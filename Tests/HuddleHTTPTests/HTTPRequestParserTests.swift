@@ -51,6 +51,17 @@ func malformedRequestFailsTheSameAtEverySplit(text: String) throws {
     }
 }
 
+@Test func linesExactlyAtTheLimitsAreAcceptedAtEverySplit() {
+    // Request line: 64 bytes. Header section: 9 + 117 + 2 = 128 bytes.
+    let target = "/" + String(repeating: "t", count: 64 - "GET / HTTP/1.1".count)
+    let text = "GET \(target) HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 112))\r\n\r\n"
+    let stream = Array(text.utf8)
+    for pieces in allSplits(of: stream) {
+        let outcome = parse(pieces: pieces, limits: smallLimits)
+        #expect(outcome.error == nil && outcome.requests.count == 1)
+    }
+}
+
 @Test func pipelinedRequestsComeOutInOrderFromOneRead() throws {
     var parser = HTTPRequestParser()
     parser.append(Array((getRequest("/1") + getRequest("/2") + "GET /3 HTTP/1.1\r\nHo").utf8))
@@ -140,4 +151,42 @@ func keepAliveFollowsVersionAndConnectionHeader(minor: Int, connection: String?,
 @Test func http10RequestNeedsNoHost() throws {
     let request = try #require(parse("GET /old HTTP/1.0\r\n\r\n").requests.first)
     #expect(request.versionMinor == 0)
+}
+
+/// A fixed-seed generator, so a failing mutant is the same on every run.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test func mutatedStreamsParseTheSameAtEverySplit() {
+    let seed = Array((
+        "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+        + "PUT /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nxyz\r\n0\r\nT: 1\r\n\r\n"
+    ).utf8)
+    let interesting = Array("\r\n :;0aF\t\u{0}".utf8)
+    var generator = SplitMix64(state: 1)
+    for _ in 0..<80 {
+        var stream = seed
+        for _ in 0..<Int.random(in: 1...3, using: &generator) {
+            let index = Int.random(in: 0..<stream.count, using: &generator)
+            let byte = interesting.randomElement(using: &generator)!
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: stream[index] = byte
+            case 1: stream.insert(byte, at: index)
+            default: stream.remove(at: index)
+            }
+        }
+        let whole = parse(pieces: [stream], limits: smallLimits)
+        for pieces in allSplits(of: stream) where parse(pieces: pieces, limits: smallLimits) != whole {
+            Issue.record("split \(pieces.map(\.count)) of \(String(decoding: stream, as: UTF8.self).debugDescription) differs")
+            break
+        }
+    }
 }

@@ -117,7 +117,7 @@ private func boardIDs(_ harness: Harness) throws -> [String: [String]] {
     try harness.write("kanban.move", ["id": "id-3", "column": "Todo", "position": 0], expecting: "kanban.moved")
     try harness.write("kanban.update", ["id": "id-1", "changes": ["title": "A"], "version": 1],
                       expecting: "kanban.updated")
-    let todo = try harness.read("kanban.board")["columns"]?[0]?["tasks"]?.arrayValue
+    let todo = try harness.read("kanban.board")["columns"]?.arrayValue?.first?["tasks"]?.arrayValue
     #expect(todo?.map { $0["version"] } == [2, 2, 1])
     #expect(todo?.map { $0["position"] } == [0, 1, 2])
 }
