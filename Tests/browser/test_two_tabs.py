@@ -114,6 +114,41 @@ def test_closing_tab_shows_leave_after_grace(open_tab, workspace):
                  "the activity line saying Alice left")
 
 
+def test_leave_button_leaves_at_once(open_tab, workspace):
+    alice = open_tab().join(workspace, "Alice")
+    bob = open_tab().join(workspace, "Bob")
+    bob.wait_visible(bob.presence_item("alice"))
+
+    alice.find('[data-testid="leave"]').click()
+
+    alice.wait_visible('[data-testid="join-screen"]')
+    bob.wait_gone(bob.presence_item("alice"))
+    leave = bob.wait_for(lambda d: bob.js(
+        "const e = [...document.querySelectorAll('[data-testid=log-entry][data-type=\"presence.leave\"]')].pop();"
+        "return e && e.querySelector('.log-body').textContent"), "the presence.leave in Bob's log")
+    assert '"reason":"left"' in leave
+
+
+def test_reconnect_replays_what_was_missed(open_tab, workspace):
+    alice = open_tab().join(workspace, "Alice")
+    bob = open_tab().join(workspace, "Bob")
+    bob.wait_visible(bob.presence_item("alice"))
+    # Drop Alice's socket and hold her reconnect until Bob has changed something.
+    alice.js("huddle.connection.stopped = true; huddle.connection.socket.close();")
+    alice.wait_for(lambda d: alice.find('[data-testid="connection-status"]').get_attribute("data-state") == "offline",
+                   "Alice to be offline")
+
+    contact_id = bob.create_contact("Missed Co")
+    alice.js("huddle.connection.connect();")
+
+    alice.wait_online()
+    alice.wait_visible(f'[data-testid="contact-row"][data-contact-id="{contact_id}"]')
+    synced = alice.wait_for(lambda d: alice.js(
+        "const e = [...document.querySelectorAll('[data-testid=log-entry][data-type=synced]')].pop();"
+        "return e && e.querySelector('.log-body').textContent"), "the synced after the replay")
+    assert '"seq"' in synced
+
+
 # MARK: typing and cursors
 
 

@@ -134,7 +134,10 @@ function join({ workspace, name, user, token }) {
   if (name) params.set("name", name);
   if (user) params.set("user", user);
   history.replaceState(null, "", `${location.pathname}?${params}`);
-  new App({ workspace, name: name || userId, user: userId, token }).start();
+  const app = new App({ workspace, name: name || userId, user: userId, token });
+  // A handle for testers poking at the live state from the console.
+  window.huddle = app;
+  app.start();
 }
 
 // MARK: the app

@@ -34,6 +34,8 @@ export class KanbanBoard {
     this.renderDeferred = false;
     this.selectedId = null;
     this.enabled = true;
+    this.loading = null;
+    this.reloadWanted = false;
   }
 
   setEnabled(enabled) {
@@ -42,8 +44,24 @@ export class KanbanBoard {
     $("#board-disabled").hidden = enabled;
   }
 
-  async load() {
-    if (!this.enabled) return;
+  /** Fetches the board; calls made while a fetch is under way coalesce into one more fetch. */
+  load() {
+    if (!this.enabled) return Promise.resolve();
+    if (this.loading) {
+      this.reloadWanted = true;
+      return this.loading;
+    }
+    this.loading = this.fetchBoard().finally(() => {
+      this.loading = null;
+      if (this.reloadWanted) {
+        this.reloadWanted = false;
+        this.load();
+      }
+    });
+    return this.loading;
+  }
+
+  async fetchBoard() {
     try {
       const ack = await this.connection.request("kanban.board");
       this.columns = ack.result.columns.map((c) => ({ name: c.name, wip_limit: c.wip_limit ?? null, ids: c.tasks.map((t) => t.id) }));
@@ -66,6 +84,8 @@ export class KanbanBoard {
 
   /** `order` names the full order of each column a write changed. */
   applyOrder(order) {
+    // Before the first snapshot there is nothing to reorder; the snapshot will have it all.
+    if (this.columns.length === 0) return;
     let unknown = false;
     for (const [name, ids] of Object.entries(order ?? {})) {
       const column = this.column(name);
