@@ -60,19 +60,25 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Starts `huddle serve` on a free port; yields its base URL."""
+def server_binary():
     binary = Path(os.environ.get("HUDDLE_BIN", ROOT / ".build/debug/huddle"))
     if not binary.exists():
         pytest.fail(f"no server binary at {binary}: run `swift build` or set HUDDLE_BIN")
-    storage = tmp_path_factory.mktemp("huddle") / "h.sqlite"
-    env = dict(os.environ,
-               HUDDLE_PRESENCE_GRACE_MS=str(GRACE_MS),
-               HUDDLE_TYPING_TTL_MS=str(TYPING_TTL_MS),
-               HUDDLE_PLUGINS_KANBAN_WIP_LIMITS='{ "Review" = 1 }')
+    return binary
+
+
+def server_env(**extra):
+    return dict(os.environ,
+                HUDDLE_PRESENCE_GRACE_MS=str(GRACE_MS),
+                HUDDLE_TYPING_TTL_MS=str(TYPING_TTL_MS),
+                HUDDLE_PLUGINS_KANBAN_WIP_LIMITS='{ "Review" = 1 }',
+                **extra)
+
+
+def run_server(storage, env):
+    """Starts `huddle serve` on a free port; yields its base URL, stops it afterwards."""
     process = subprocess.Popen(
-        [str(binary), "serve", "--port", "0", "--storage", str(storage)],
+        [str(server_binary()), "serve", "--port", "0", "--storage", str(storage)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     found = {}
     ready = threading.Event()
@@ -102,6 +108,30 @@ def server(tmp_path_factory):
         process.wait()
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A dev-mode server shared by the tests (each test uses its own workspace)."""
+    yield from run_server(tmp_path_factory.mktemp("huddle") / "h.sqlite", server_env())
+
+
+JWT_SECRET = "browser-test-secret-0123456789"
+
+
+@pytest.fixture(scope="module")
+def jwt_server(tmp_path_factory):
+    """A server in jwt mode; mint tokens for it with `mint_token`."""
+    env = server_env(HUDDLE_AUTH_MODE="jwt", HUDDLE_AUTH_JWT_SECRET=JWT_SECRET)
+    yield from run_server(tmp_path_factory.mktemp("huddle-jwt") / "h.sqlite", env)
+
+
+def mint_token(user, name):
+    """What a tester runs: `huddle token --user U --name N`, with the server's secret."""
+    env = server_env(HUDDLE_AUTH_MODE="jwt", HUDDLE_AUTH_JWT_SECRET=JWT_SECRET)
+    result = subprocess.run([str(server_binary()), "token", "--user", user, "--name", name],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=30)
+    return result.stdout.strip()
+
+
 def make_driver(width, height):
     options = Options()
     options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
@@ -122,8 +152,8 @@ def open_tab(server, request):
     """`open_tab()` starts a new isolated browser; screenshots of all of them are saved if the test fails."""
     tabs = []
 
-    def factory(width=VIEWPORT[0], height=VIEWPORT[1]):
-        tab = Tab(make_driver(width, height), server)
+    def factory(width=VIEWPORT[0], height=VIEWPORT[1], base_url=None):
+        tab = Tab(make_driver(width, height), base_url or server)
         tabs.append(tab)
         return tab
 

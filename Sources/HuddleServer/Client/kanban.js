@@ -138,6 +138,10 @@ export class KanbanBoard {
           onkeydown: (event) => { if (event.key === "Escape") addForm.hidden = true; } }),
         el("div.add-card-actions", {}, el("button.btn.btn-primary.btn-sm", { type: "submit" }, "Add"),
           el("button.btn.btn-ghost.btn-sm", { type: "button", onclick: () => { addForm.hidden = true; } }, "Cancel")));
+      // An empty add form closes when focus leaves it; a half-typed title stays.
+      addForm.addEventListener("focusout", () => setTimeout(() => {
+        if (!addForm.contains(document.activeElement) && !addForm.elements.title.value.trim()) addForm.hidden = true;
+      }, 0));
       const node = el("section.column", { "data-testid": "column", "data-column": column.name },
         el("header.column-head", {},
           el("h3", {}, column.name),
