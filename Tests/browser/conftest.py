@@ -75,37 +75,61 @@ def server_env(**extra):
                 **extra)
 
 
+class ServerProcess:
+    """One `huddle serve` process; `start` can be called again after `stop` (same storage, same port)."""
+
+    def __init__(self, storage, env):
+        self.storage = storage
+        self.env = env
+        self.process = None
+        self.url = None
+        self.port = 0
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(server_binary()), "serve", "--port", str(self.port), "--storage", str(self.storage)],
+            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        found = {}
+        ready = threading.Event()
+        captured = []
+        process = self.process
+
+        def pump():
+            # Keeps reading after the ready line so the server never blocks on a full pipe.
+            for line in process.stdout:
+                captured.append(line)
+                match = READY_LINE.search(line)
+                if match and not ready.is_set():
+                    found["url"] = match.group(1)
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        ready.wait(SERVER_START_TIMEOUT_S)
+        if "url" not in found:
+            process.kill()
+            pytest.fail("server did not print its ready line:\n" + "".join(captured[-40:]))
+        self.url = found["url"]
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self.url
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(SERVER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 def run_server(storage, env):
-    """Starts `huddle serve` on a free port; yields its base URL, stops it afterwards."""
-    process = subprocess.Popen(
-        [str(server_binary()), "serve", "--port", "0", "--storage", str(storage)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    found = {}
-    ready = threading.Event()
-    captured = []
-
-    def pump():
-        # Keeps reading after the ready line so the server never blocks on a full pipe.
-        for line in process.stdout:
-            captured.append(line)
-            match = READY_LINE.search(line)
-            if match and not ready.is_set():
-                found["url"] = match.group(1)
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    ready.wait(SERVER_START_TIMEOUT_S)
-    if "url" not in found:
-        process.kill()
-        pytest.fail("server did not print its ready line:\n" + "".join(captured[-40:]))
-    yield found["url"]
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(SERVER_STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    """Starts a server, yields its base URL, stops it afterwards."""
+    server = ServerProcess(storage, env)
+    yield server.start()
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +146,15 @@ def jwt_server(tmp_path_factory):
     """A server in jwt mode; mint tokens for it with `mint_token`."""
     env = server_env(HUDDLE_AUTH_MODE="jwt", HUDDLE_AUTH_JWT_SECRET=JWT_SECRET)
     yield from run_server(tmp_path_factory.mktemp("huddle-jwt") / "h.sqlite", env)
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server for one test that stops and restarts it."""
+    server = ServerProcess(tmp_path / "h.sqlite", server_env())
+    server.start()
+    yield server
+    server.stop()
 
 
 def mint_token(user, name):

@@ -5,6 +5,8 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15000;
 const REQUEST_TIMEOUT_MS = 15000;
 const APP_PING_MS = 25000;
+/** No pong this long after an app ping: the link is dead even if the socket has not noticed. */
+const PONG_DEADLINE_MS = 10000;
 const CLOSE_NORMAL = 1000;
 /** HTTP answers to the handshake that retrying cannot fix. */
 const FATAL_HANDSHAKE_STATUSES = new Set([400, 401, 403]);
@@ -59,6 +61,10 @@ export class Connection extends EventTarget {
     this.seq = usable && Number.isInteger(saved.seq) ? saved.seq : null;
     this.epoch = usable ? saved.epoch : null;
     this.userId = usable ? saved.user : user;
+    // Back online after a network loss: retry now rather than at the end of the backoff.
+    window.addEventListener("online", () => {
+      if (this.reconnectTimer && !this.socket && !this.stopped) this.connect();
+    });
   }
 
   get isOpen() {
@@ -84,6 +90,7 @@ export class Connection extends EventTarget {
   connect() {
     this.stopped = false;
     clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     this.emit("status", { state: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
     let opened = false;
     const socket = new WebSocket(this.url(), SUBPROTOCOL);
@@ -171,6 +178,7 @@ export class Connection extends EventTarget {
       }
     }
     if (message.type === "pong" && message.id != null && this.pingSentAt?.id === message.id) {
+      clearTimeout(this.pongDeadline);
       this.emit("rtt", Math.round(performance.now() - this.pingSentAt.at));
     }
     this.emit("message", message);
@@ -235,16 +243,29 @@ export class Connection extends EventTarget {
 
   startPinging() {
     this.stopPinging();
+    const socket = this.socket;
     this.pingTimer = setInterval(() => {
       const id = `p${this.nextRequestId++}`;
       this.pingSentAt = { id, at: performance.now() };
       this.send("ping", undefined, id);
+      this.pongDeadline = setTimeout(() => this.abandon(socket), PONG_DEADLINE_MS);
     }, APP_PING_MS);
   }
 
   stopPinging() {
     clearInterval(this.pingTimer);
+    clearTimeout(this.pongDeadline);
     this.pingTimer = null;
+  }
+
+  /** Gives up on a silent socket without waiting for its close handshake, which may never end. */
+  abandon(socket) {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.stopPinging();
+    this.failPending("disconnected");
+    socket.close();
+    this.scheduleReconnect();
   }
 
   /** Leaves at once (no grace period) and stops reconnecting. */
