@@ -18,7 +18,7 @@ const TOKEN_KEY = "huddle.token";
 const STATUS_KEY = "huddle.status";
 
 const HANDSHAKE_ERRORS = {
-  missing_token: "This server requires an access token. Paste one below — mint it with `huddle token --user <you>`.",
+  missing_token: "This server requires an access token. Paste one below — mint one with “huddle token --user <you>”.",
   invalid_token: "The server rejected that token (bad signature, malformed, or unknown role).",
   token_expired: "That token has expired or is not valid yet. Mint a fresh one.",
   workspace_forbidden: "Your token does not grant access to this workspace.",
@@ -60,7 +60,7 @@ async function probeServer(workspace) {
       : "Server reachable, but its storage is failing.";
   } catch {
     line.dataset.state = "down";
-    line.querySelector(".text").textContent = "Server unreachable — is `huddle serve` running?";
+    line.querySelector(".text").textContent = "Server unreachable — is “huddle serve” running?";
     return;
   }
   try {
