@@ -1,0 +1,436 @@
+// Entry point: the join screen, then one App per joined workspace.
+import { el, setChildren, $, toast, relativeTime } from "./ui.js";
+import { avatar, colorFor, isValidUserId, isValidWorkspace, userIdFromName } from "./identity.js";
+import { Connection, forgetResume } from "./connection.js";
+import { PresenceStore, PresenceView, STATUSES } from "./presence.js";
+import { TypingStore, TypingSender, renderTypingLines } from "./typing.js";
+import { Cursors } from "./cursors.js";
+import { ContactsPanel } from "./contacts.js";
+import { KanbanBoard } from "./kanban.js";
+import { DetailPane } from "./detail.js";
+import { EventLog } from "./eventlog.js";
+import { describeError } from "./errors.js";
+
+const MAX_ACTIVITY = 60;
+/** Matches the breakpoint in style.css where panels stack. */
+const NARROW_LAYOUT = "(max-width: 860px)";
+const TOKEN_KEY = "huddle.token";
+const STATUS_KEY = "huddle.status";
+
+const HANDSHAKE_ERRORS = {
+  missing_token: "This server requires an access token. Paste one below — mint one with “huddle token --user <you>”.",
+  invalid_token: "The server rejected that token (bad signature, malformed, or unknown role).",
+  token_expired: "That token has expired or is not valid yet. Mint a fresh one.",
+  workspace_forbidden: "Your token does not grant access to this workspace.",
+  bad_workspace: "That workspace name is not valid: letters, digits, “_ . -”, up to 64 characters.",
+  bad_user: "That user id or name is not accepted: ids use letters, digits and “_ . @ -”; names are 1–64 characters.",
+  origin_not_allowed: "The server does not accept connections from this page's origin.",
+};
+
+// MARK: join screen
+
+function sessionGet(key) {
+  try { return sessionStorage.getItem(key); } catch { return null; }
+}
+
+function sessionSet(key, value) {
+  try {
+    if (value) sessionStorage.setItem(key, value); else sessionStorage.removeItem(key);
+  } catch { /* storage disabled: the token is simply not remembered */ }
+}
+
+function showJoinError(text) {
+  const node = $("#join-error");
+  node.textContent = text;
+  node.hidden = !text;
+}
+
+function showTokenField(show) {
+  $("#token-field").hidden = !show;
+}
+
+/** Tells whether the server is up and whether it wants tokens (jwt mode answers 401). */
+async function probeServer(workspace) {
+  const line = $("#server-line");
+  try {
+    const health = await (await fetch("/healthz", { cache: "no-store" })).json();
+    line.dataset.state = health.status === "ok" ? "ok" : "warn";
+    line.querySelector(".text").textContent = health.status === "ok"
+      ? `Server online · ${health.connections} open session${health.connections === 1 ? "" : "s"} in ${health.workspaces} workspace${health.workspaces === 1 ? "" : "s"}`
+      : "Server reachable, but its storage is failing.";
+  } catch {
+    line.dataset.state = "down";
+    line.querySelector(".text").textContent = "Server unreachable — is “huddle serve” running?";
+    return;
+  }
+  try {
+    const probe = await fetch(`/api/workspaces/${encodeURIComponent(isValidWorkspace(workspace) ? workspace : "lobby")}/presence`, { cache: "no-store" });
+    if (probe.status === 401) showTokenField(true);
+  } catch { /* the health line already says what is wrong */ }
+}
+
+function updateDerived() {
+  const form = $("#join-form");
+  const explicit = form.elements.user.value.trim();
+  const id = explicit || userIdFromName(form.elements.name.value);
+  $("#join-derived").replaceChildren(...(id
+    ? ["You will join as ", avatar(id, form.elements.name.value || id, "xs"), " ", el("code", {}, id)]
+    : []));
+}
+
+/** Fills the join form from the address; joins at once when it says who and where. */
+function bootJoinScreen() {
+  const params = new URLSearchParams(location.search);
+  // Refused joins come back through the address (see App.fatal) so the page starts clean.
+  const error = params.get("error");
+  if (error) {
+    params.delete("error");
+    history.replaceState(null, "", `${location.pathname}?${params}`);
+    showJoinError(HANDSHAKE_ERRORS[error] ?? `The server refused the connection (${error}).`);
+    if (error.includes("token")) showTokenField(true);
+  }
+  const form = $("#join-form");
+  form.elements.ws.value = params.get("ws") ?? "";
+  form.elements.name.value = params.get("name") ?? "";
+  form.elements.user.value = params.get("user") ?? "";
+  if (params.get("user")) form.querySelector("details").open = true;
+  const token = params.get("token") ?? sessionGet(TOKEN_KEY) ?? "";
+  form.elements.token.value = token;
+  if (token) showTokenField(true);
+  form.addEventListener("input", updateDerived);
+  updateDerived();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    join({
+      workspace: form.elements.ws.value.trim(),
+      name: form.elements.name.value.trim(),
+      user: form.elements.user.value.trim(),
+      token: form.elements.token.value.trim(),
+    });
+  });
+  probeServer(params.get("ws") ?? "");
+  if (!error && params.get("ws") && (params.get("name") || params.get("user") || token)) form.requestSubmit();
+  else (form.elements.ws.value ? form.elements.name : form.elements.ws).focus();
+}
+
+function join({ workspace, name, user, token }) {
+  if (!isValidWorkspace(workspace)) {
+    showJoinError(HANDSHAKE_ERRORS.bad_workspace);
+    return;
+  }
+  if (!token && !name && !user) {
+    showJoinError("Tell the others who you are: enter a display name.");
+    return;
+  }
+  const userId = token ? "" : (user || userIdFromName(name));
+  if (!token && user && !isValidUserId(user)) {
+    showJoinError(HANDSHAKE_ERRORS.bad_user);
+    return;
+  }
+  showJoinError("");
+  sessionSet(TOKEN_KEY, token);
+  // The address carries the workspace and name so a reload (or a shared link) rejoins.
+  const params = new URLSearchParams({ ws: workspace });
+  if (name) params.set("name", name);
+  if (user) params.set("user", user);
+  history.replaceState(null, "", `${location.pathname}?${params}`);
+  const app = new App({ workspace, name: name || userId, user: userId, token });
+  // A handle for testers poking at the live state from the console.
+  window.huddle = app;
+  app.start();
+}
+
+// MARK: the app
+
+class App {
+  constructor({ workspace, name, user, token }) {
+    this.workspace = workspace;
+    this.connection = new Connection({ workspace, user, name, token });
+    this.presence = new PresenceStore();
+    this.typingStore = new TypingStore();
+    this.typingSender = new TypingSender(this.connection);
+    this.self = { id: user, name, role: "editor" };
+    this.myStatus = STATUSES.includes(sessionGet(STATUS_KEY)) ? sessionGet(STATUS_KEY) : "online";
+    this.myFocus = null;
+    this.snapshotsLoaded = false;
+    this.welcomed = false;
+  }
+
+  start() {
+    const nameOf = (id) => this.presence.users.get(id)?.name ?? (id === this.self.id ? this.self.name : id);
+    const viewersOf = (subject) => [...this.presence.users.values()]
+      .filter((u) => [...u.sessions.values()].some((s) => s.focus === subject))
+      .map((u) => ({ id: u.id, name: u.name }));
+    const typingTargets = () => this.typingStore.targets(this.self.id);
+    this.nameOf = nameOf;
+    this.log = new EventLog();
+    this.presenceView = new PresenceView({
+      list: $("#people"), stack: $("#avatar-stack"), count: $("#people-count"),
+      describeFocus: (focus) => this.describeFocus(focus),
+    });
+    this.cursors = new Cursors({ area: $("#workspace"), layer: $("#cursor-layer"), connection: this.connection, nameOf });
+    this.contacts = new ContactsPanel({ connection: this.connection, viewersOf, typingTargets, onSelect: (id) => this.openDetail("contact", id) });
+    this.board = new KanbanBoard({ connection: this.connection, viewersOf, typingTargets, nameOf, onSelect: (id) => this.openDetail("task", id) });
+    this.detail = new DetailPane({
+      connection: this.connection, typing: this.typingSender, nameOf, viewersOf,
+      selfId: () => this.self.id, contacts: this.contacts, board: this.board,
+      onFocus: (focus) => this.setFocus(focus),
+      onClose: () => { this.setFocus(null); this.contacts.setSelected(null); this.board.setSelected(null); },
+    });
+
+    $("#join-screen").hidden = true;
+    $("#app").hidden = false;
+    $("#ws-name").textContent = this.workspace;
+    document.title = `${this.workspace} · Huddle`;
+    const select = $("#status-select");
+    select.value = this.myStatus;
+    this.paintMyStatus();
+    select.addEventListener("change", () => {
+      this.myStatus = select.value;
+      sessionSet(STATUS_KEY, this.myStatus);
+      this.paintMyStatus();
+      this.connection.send("presence.set", { status: this.myStatus });
+    });
+    $("#leave-btn").addEventListener("click", () => this.leave());
+
+    this.connection.addEventListener("status", (e) => this.showConnection(e.detail));
+    this.connection.addEventListener("rtt", (e) => { $("#conn").title = `Round trip ${e.detail} ms`; });
+    this.connection.addEventListener("fatal", (e) => this.fatal(e.detail));
+    this.connection.addEventListener("sent", (e) => this.log.add("out", e.detail));
+    this.connection.addEventListener("message", (e) => this.receive(e.detail));
+    this.connection.connect();
+  }
+
+  paintMyStatus() {
+    $("#my-status-dot").dataset.status = this.myStatus;
+  }
+
+  showConnection({ state, attempt, delayMs }) {
+    const pill = $("#conn");
+    pill.dataset.state = state;
+    const text = {
+      connecting: "Connecting…",
+      online: "Live",
+      reconnecting: delayMs ? `Reconnecting in ${Math.ceil(delayMs / 1000)} s…` : `Reconnecting… (try ${attempt})`,
+      offline: "Offline",
+    }[state];
+    pill.querySelector(".conn-text").textContent = text;
+    document.body.dataset.connection = state;
+    this.log.add("sys", { type: `connection.${state}`, ...(attempt ? { attempt } : {}), ...(delayMs ? { delay_ms: delayMs } : {}) });
+  }
+
+  /** The server refused the handshake for a reason retrying cannot fix. */
+  fatal({ code }) {
+    forgetResume(this.workspace);
+    // Back to a clean join screen that explains what to fix.
+    const params = new URLSearchParams(location.search);
+    params.set("error", code);
+    location.replace(`${location.pathname}?${params}`);
+  }
+
+  leave() {
+    this.connection.leave();
+    // Give the leave frame a moment to go out before the page goes away.
+    setTimeout(() => location.assign(`${location.pathname}?ws=${encodeURIComponent(this.workspace)}`), 150);
+  }
+
+  openDetail(kind, id) {
+    this.contacts.setSelected(kind === "contact" ? id : null);
+    this.board.setSelected(kind === "task" ? id : null);
+    this.detail.open(kind, id);
+    // Stacked panels: bring the pane into view, it may be far below.
+    if (matchMedia(NARROW_LAYOUT).matches) $(".detail-panel").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  setFocus(focus) {
+    if (focus === this.myFocus) return;
+    this.myFocus = focus;
+    this.connection.send("presence.set", { focus });
+  }
+
+  describeFocus(focus) {
+    const [kind, id] = focus.split(":");
+    if (kind === "contact") {
+      const contact = this.contacts.get(id);
+      return contact ? `Contact: ${contact.name}` : "a contact";
+    }
+    if (kind === "task") {
+      const task = this.board.get(id);
+      return task ? `Task: ${task.title}` : "a task";
+    }
+    return focus;
+  }
+
+  // MARK: incoming
+
+  receive(message) {
+    this.log.add("in", message);
+    const handler = {
+      welcome: () => this.welcome(message),
+      "presence.join": () => this.presenceJoin(message),
+      "presence.leave": () => this.presenceLeave(message),
+      "presence.update": () => { this.presence.update(message); this.renderPresence(); },
+      typing: () => { this.typingStore.apply(message); this.renderTyping(); },
+      cursor: () => this.cursors.apply(message),
+      error: () => this.serverError(message),
+    }[message.type];
+    if (handler) handler();
+    else if (typeof message.seq === "number" && message.by) this.durableEvent(message);
+  }
+
+  welcome(message) {
+    this.self = { id: message.user.id, name: message.user.name, role: message.user.role };
+    this.connection.role = message.user.role;
+    this.welcomed = true;
+    this.presenceView.selfId = this.self.id;
+    setChildren($("#me"), avatar(this.self.id, this.self.name, "sm"), el("span.me-name", {}, this.self.name),
+      this.self.role !== "editor" ? el("span.role-badge", {}, this.self.role) : null);
+    this.presence.reset(message.presence);
+    this.typingStore.reset(message.typing);
+    this.typingSender.forget();
+    this.cursors.retain((session) => this.presence.hasSession(session));
+    const enabled = new Set((message.plugins ?? []).map((p) => p.name));
+    this.contacts.setEnabled(enabled.has("contacts"));
+    this.board.setEnabled(enabled.has("kanban"));
+    this.showConnection({ state: "online" });
+    if (!message.resumed) {
+      // A new session starts online with no focus: restore what this tab had.
+      const restore = {};
+      if (this.myStatus !== "online") restore.status = this.myStatus;
+      if (this.myFocus) restore.focus = this.myFocus;
+      if (Object.keys(restore).length) this.connection.send("presence.set", restore);
+    } else {
+      const mine = [...(this.presence.users.get(this.self.id)?.sessions.values() ?? [])].find((s) => s.session === message.session);
+      if (mine && STATUSES.includes(mine.status)) {
+        this.myStatus = mine.status;
+        $("#status-select").value = mine.status;
+        this.paintMyStatus();
+      }
+    }
+    if (!this.snapshotsLoaded) {
+      this.snapshotsLoaded = true;
+      this.loadSnapshots();
+    }
+    this.renderPresence();
+    this.renderTyping();
+  }
+
+  loadSnapshots() {
+    this.contacts.load();
+    this.board.load().then(() => this.renderPresence());
+    if (this.detail.current) this.detail.loadNotes();
+  }
+
+  presenceJoin(message) {
+    const wasHere = this.presence.users.has(message.user);
+    this.presence.join(message);
+    this.renderPresence();
+    this.cursors.relabel();
+    if (!wasHere && message.user !== this.self.id) {
+      this.activity(message.user, `${message.name} joined`);
+      toast(`${message.name} joined`, "info", avatar(message.user, message.name, "xs"));
+    }
+  }
+
+  presenceLeave(message) {
+    const name = this.nameOf(message.user);
+    this.typingStore.dropSession(message.session);
+    this.cursors.removeSession(message.session);
+    const offline = this.presence.leave(message);
+    this.renderPresence();
+    this.renderTyping();
+    if (offline && message.user !== this.self.id) this.activity(message.user, `${name} left`);
+  }
+
+  serverError(message) {
+    if (message.code === "history_gone") {
+      this.connection.resetHistory(message.seq, message.epoch);
+      this.loadSnapshots();
+      toast("Missed too much while away — reloaded the board and contacts.", "warn");
+      return;
+    }
+    // Replies to requests are handled by whoever asked; typing and cursor limits are harmless.
+    if (message.id != null || message.code === "rate_limited") return;
+    toast(describeError(message), "error");
+  }
+
+  durableEvent(message) {
+    const sentence = this.describeEvent(message);
+    const data = message.data ?? {};
+    const [plugin] = message.type.split(".");
+    if (plugin === "contacts") {
+      this.contacts.apply(message);
+      if (message.type === "contacts.deleted") this.detail.recordDeleted("contact", data.id, message.by);
+      else this.detail.recordChanged("contact", data.contact, message.by);
+    } else if (plugin === "kanban") {
+      this.board.apply(message);
+      if (message.type === "kanban.deleted") this.detail.recordDeleted("task", data.id, message.by);
+      else if (data.task) this.detail.recordChanged("task", data.task, message.by);
+    } else if (plugin === "notes") {
+      this.detail.applyNoteEvent(message);
+    }
+    if (sentence) {
+      this.activity(message.by?.user, sentence, message.at);
+      const byOtherTab = message.by?.session !== this.connection.session;
+      if (byOtherTab) toast(sentence, "info", avatar(message.by?.user ?? "api", message.by?.name ?? "?", "xs"));
+    }
+    this.renderPresence();
+  }
+
+  describeEvent(message) {
+    const data = message.data ?? {};
+    const by = message.by;
+    const who = !by ? "Someone" : by.session && by.session === this.connection.session ? "You" : (by.name ?? by.user);
+    const contactName = (id) => this.contacts.get(id)?.name;
+    const taskTitle = (id) => this.board.get(id)?.title;
+    const subject = (s) => {
+      const [kind, id] = String(s ?? "").split(":");
+      if (kind === "contact") return contactName(id) ? `“${contactName(id)}”` : "a contact";
+      if (kind === "task") return taskTitle(id) ? `“${taskTitle(id)}”` : "a task";
+      return s;
+    };
+    switch (message.type) {
+      case "contacts.created": return `${who} added contact “${data.contact.name}”`;
+      case "contacts.updated": return `${who} updated “${data.contact.name}” (${Object.keys(data.changes ?? {}).join(", ")})`;
+      case "contacts.deleted": return `${who} deleted contact ${contactName(data.id) ? `“${contactName(data.id)}”` : data.id}`;
+      case "notes.added": return `${who} added a note on ${subject(data.note.subject)}`;
+      case "notes.edited": return `${who} edited a note on ${subject(data.note.subject)}`;
+      case "notes.deleted": return `${who} deleted a note on ${subject(data.subject)}`;
+      case "kanban.created": return `${who} created “${data.task.title}” in ${data.task.column}`;
+      case "kanban.updated": return `${who} edited “${data.task.title}”`;
+      case "kanban.moved": return data.from === data.to
+        ? `${who} reordered “${data.task.title}” in ${data.to}`
+        : `${who} moved “${data.task.title}” to ${data.to}`;
+      case "kanban.deleted": return `${who} deleted “${taskTitle(data.id) ?? "a task"}”`;
+      default: return `${who}: ${message.type}`;
+    }
+  }
+
+  activity(userId, sentence, at = null) {
+    const list = $("#activity");
+    const when = at ? relativeTime(at) : "just now";
+    list.prepend(el("li.activity-item", { "data-testid": "activity-item" },
+      el("span.activity-dot", { style: { background: colorFor(userId ?? "?") } }),
+      el("span.activity-text", {}, sentence),
+      el("time.muted", { datetime: at ?? new Date().toISOString() }, when)));
+    while (list.children.length > MAX_ACTIVITY) list.lastElementChild.remove();
+  }
+
+  // MARK: rendering
+
+  renderPresence() {
+    this.presenceView.render(this.presence);
+    this.contacts.refreshBadges();
+    this.board.render();
+    this.detail.refreshViewers();
+    $("#people-ids").replaceChildren(...[...this.presence.users.values()].map((u) => el("option", { value: u.id }, u.name)));
+  }
+
+  renderTyping() {
+    renderTypingLines(this.typingStore, this.self.id, this.nameOf);
+    this.contacts.refreshBadges();
+    this.board.render();
+  }
+}
+
+bootJoinScreen();
