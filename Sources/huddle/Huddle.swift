@@ -41,6 +41,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let config = try options.load(overrides: CommandLineOverrides(host: host, port: port, storagePath: storage))
+        Self.unblockShutdownSignals()
         let logger = LogSetup.bootstrapped(level: config.log.level)
         let server: HuddleServer
         do {
@@ -53,6 +54,18 @@ struct Serve: ParsableCommand {
             print("huddle listening on http://\(config.server.host):\(port)")
             fflush(stdout)
         }
+    }
+}
+
+extension Serve {
+    /// A parent that spawned us from a thread with signals blocked (test
+    /// runners, some supervisors) passes that mask on; SIGTERM must still work.
+    static func unblockShutdownSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }
 
