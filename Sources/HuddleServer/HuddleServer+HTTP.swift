@@ -30,14 +30,14 @@ extension HuddleServer {
     }
 
     private func serveStatic(_ request: HTTPRequest, on connection: Connection) {
-        let isRead = request.method == "GET" || request.method == "HEAD"
-        let readMethod = isRead ? request.method : "GET"
-        guard let response = staticFiles.response(forPath: request.path, method: readMethod,
-                                                  ifNoneMatch: request.headers["If-None-Match"]) else {
+        if let response = staticFiles.response(forPath: request.path, method: request.method,
+                                               ifNoneMatch: request.headers["If-None-Match"]) {
+            connection.respond(response, to: request)
+        } else if staticFiles.hasFile(atPath: request.path) {
+            connection.respond(Rejection.methodNotAllowed(["GET", "HEAD"]).response, to: request)
+        } else {
             connection.respond(Rejection.notFound.response, to: request)
-            return
         }
-        connection.respond(isRead ? response : Rejection.methodNotAllowed(["GET", "HEAD"]).response, to: request)
     }
 
     private func healthResponse() -> HTTPResponse {

@@ -28,6 +28,7 @@ public final class HuddleServer {
     private let storeReplies: Wakeup<() -> Void>
     private let deadlineTimer: LoopTimer
     private let heartbeatTimer: LoopTimer
+    private let lagProbe: LoopTimer
     private var armedDeadline: UInt64?
     private var signalWatchers: [SignalWatcher] = []
     private var shuttingDown = false
@@ -58,6 +59,7 @@ public final class HuddleServer {
         latestSeq = store.initialSeqs
         deadlineTimer = LoopTimer(loop: loop)
         heartbeatTimer = LoopTimer(loop: loop)
+        lagProbe = LoopTimer(loop: loop)
         router = Endpoint.router(echoEnabled: config.diagnostics.echo)
         startedAtMs = loop.nowMs
     }
@@ -73,6 +75,7 @@ public final class HuddleServer {
         }
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
+        armLagProbe()
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
@@ -140,7 +143,7 @@ public final class HuddleServer {
     /// Frames a message once and writes that one buffer to every recipient.
     func deliver(_ outgoing: Outgoing, to audience: Audience) {
         let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: outgoing.bytes))
-        metrics.countOut(outgoing.type)
+        metrics.countOut(outgoing)
         var slow: [Connection] = []
         switch audience {
         case .session(let session):
@@ -189,6 +192,20 @@ public final class HuddleServer {
     /// PROTOCOL.md §8: past 4× the send buffer limit a session is closed with 4009.
     static let slowConsumerCloseFactor = 4
 
+    // MARK: Loop health
+
+    /// How late a timer fires is how long the loop was busy: the event-loop lag metric.
+    static let lagProbeIntervalMs: UInt64 = 1000
+
+    private func armLagProbe() {
+        let expected = EventLoop.hrtimeNanos() + Self.lagProbeIntervalMs * 1_000_000
+        lagProbe.start(afterMs: Self.lagProbeIntervalMs) { [unowned self] in
+            let now = EventLoop.hrtimeNanos()
+            self.metrics.loopLagMs = now > expected ? (now - expected) / 1_000_000 : 0
+            self.armLagProbe()
+        }
+    }
+
     // MARK: Heartbeats
 
     private func sweepHeartbeats() {
@@ -214,6 +231,7 @@ public final class HuddleServer {
         logger.info("shutting down")
         listener?.close()
         heartbeatTimer.stop()
+        lagProbe.stop()
         deadlineTimer.stop()
         for connection in Array(connections.values) { connection.closeForShutdown() }
         if connections.isEmpty { finishShutdown(); return }
@@ -226,6 +244,7 @@ public final class HuddleServer {
         signalWatchers = []
         deadlineTimer.close()
         heartbeatTimer.close()
+        lagProbe.close()
         storeReplies.close()
         loop.stop()
     }

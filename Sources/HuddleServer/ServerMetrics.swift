@@ -1,4 +1,5 @@
 import Foundation
+import HuddleCore
 
 /// Counters the loop thread bumps, rendered in the Prometheus text format.
 ///
@@ -22,7 +23,13 @@ final class ServerMetrics {
     private(set) var closesByCode: [UInt16: Int] = [:]
     let durableWrites = LatencyHistogram(boundsMs: [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 1000])
 
-    func countOut(_ type: String) { messagesOut[type, default: 0] += 1 }
+    private static let rateLimitedCode = Array(#""code":"rate_limited""#.utf8)
+
+    func countOut(_ outgoing: Outgoing) {
+        messagesOut[outgoing.type, default: 0] += 1
+        // Errors are rare, so finding the code in the bytes costs nothing on the hot path.
+        if outgoing.type == "error", outgoing.bytes.firstRange(of: Self.rateLimitedCode) != nil { rateLimited += 1 }
+    }
     func countClose(_ code: UInt16) { closesByCode[code, default: 0] += 1 }
 
     struct Gauges {

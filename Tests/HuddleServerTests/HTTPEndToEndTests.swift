@@ -66,3 +66,17 @@ import Testing
         #expect(status == 0)
     }
 }
+
+@Suite struct RateLimitEndToEndTests {
+    @Test func overTheBucketIsRateLimitedAndCounted() throws {
+        let server = try ServerProcess(environment: ["HUDDLE_LIMITS_BURST": "3", "HUDDLE_LIMITS_MESSAGES_PER_SECOND": "1"])
+        let member = try server.join("rl", user: "u")
+        for i in 0..<6 { try member.send(["type": "ping", "id": .int(i)]) }
+        let refused = try member.waitFor("error")
+        #expect(refused["code"] == "rate_limited" && refused["retry_after_ms"]?.intValue != nil)
+        let metrics = try HTTPTestClient.request(port: server.port, method: "GET", path: "/metrics")
+        let line = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("huddle_rate_limited_total ") }
+        #expect(line.flatMap { Int($0.split(separator: " ")[1]) } ?? 0 >= 1)
+    }
+}
