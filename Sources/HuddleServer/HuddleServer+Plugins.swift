@@ -114,7 +114,7 @@ extension HuddleServer {
     func replay(to session: Session, since: Int, epoch: String?, requestID: JSONValue?) {
         guard let connection = session.attachment as? Connection else { return }
         connection.replaysInFlight += 1
-        store.events(workspace: session.workspace.id, since: since, epoch: epoch, limit: nil) { [unowned self] result in
+        store.events(workspace: session.workspace.id, since: since, epoch: epoch, limit: nil) { result in
             connection.replaysInFlight -= 1
             guard session.attachment === connection else { return }
             var latestReplayed: Int?
@@ -155,9 +155,7 @@ extension HuddleServer {
         }
         guard let since = EventsQuery.integer(request.queryValue("since"), default: 0),
               let limit = EventsQuery.integer(request.queryValue("limit"), default: EventsQuery.defaultLimit), limit >= 1 else {
-            return connection.respond(.json(400, Hub.errorMessage(code: "validation_failed",
-                                                                  message: "since and limit must be non-negative integers (limit at least 1)",
-                                                                  id: nil).bytes), to: request)
+            return connection.respond(Rejection(status: 400, code: "validation_failed").response, to: request)
         }
         connection.awaitingResponse = true
         store.events(workspace: workspace, since: since, epoch: nil, limit: min(limit, EventsQuery.maxLimit)) { result in

@@ -54,6 +54,10 @@ import Testing
         #expect(page.json?["seq"] == 3)
         let gone = try server.get("/api/workspaces/ev/events?since=99")
         #expect(gone.status == 410 && gone.json?["error"] == "history_gone" && gone.json?["seq"] == 3)
+        let malformed = try server.get("/api/workspaces/ev/events?since=-1")
+        #expect(malformed.status == 400 && malformed.json?["error"] == "validation_failed")
+        let clamped = try server.get("/api/workspaces/ev/events?limit=5000")
+        #expect(clamped.status == 200 && clamped.json?["events"]?.arrayValue?.count == 3)
     }
 }
 

@@ -21,7 +21,7 @@ public final class ServerProcess {
         directory = try TemporaryDirectory(prefix: "huddle-e2e")
         self.storagePath = storagePath ?? directory.file("huddle.sqlite")
         logPath = directory.file("stderr.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = Self.executable
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storagePath] + arguments
