@@ -25,6 +25,10 @@ final class Connection {
     /// The core still counts this connection's session as connected.
     private var sessionLive = false
     private(set) var lastHeardMs: UInt64
+    /// After our close frame: closes the socket if the peer never answers it.
+    private var closeHandshakeTimer: LoopTimer?
+    /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
+    static let closeHandshakeTimeoutMs: UInt64 = 2000
     var replaysInFlight = 0
     var heldDuringReplay: [HeldMessage] = []
 
@@ -49,7 +53,8 @@ final class Connection {
         case .huddle, .echo:
             readFrames(bytes)
         case .closing:
-            break
+            // Waiting for the peer's close frame after ours; everything else is dropped.
+            if closeHandshakeTimer != nil { readFrames(bytes) }
         }
     }
 
@@ -121,12 +126,17 @@ final class Connection {
         do {
             try reader!.read(bytes) { message in self.handle(message) }
         } catch {
+            guard phase != .closing else { return tcp.close() }
             server.metrics.protocolErrors += 1
             closeWebSocket(code: error.closeCode.rawValue, reason: error.reason, sessionEnded: false)
         }
     }
 
     private func handle(_ message: WebSocketMessage) {
+        if phase == .closing, case .close = message {
+            tcp.closeAfterFlush()
+            return
+        }
         guard phase == .huddle || phase == .echo else { return }
         switch message {
         case .text(let payload):
@@ -159,16 +169,19 @@ final class Connection {
 
     // MARK: Ending
 
-    /// Sends a close frame and closes once it is written. `sessionEnded`: the
-    /// core already ended the session (leave, kick), so nothing more is owed it.
+    /// Sends a close frame, then waits (bounded) for the peer's close before
+    /// closing TCP. `sessionEnded`: the core already ended the session (leave,
+    /// kick), so nothing more is owed it.
     func closeWebSocket(code: UInt16, reason: String, sessionEnded: Bool) {
         guard phase == .huddle || phase == .echo else { return }
         if sessionEnded { sessionLive = false }
         tcp.write(FrameEncoder.frame(.close, payload: FrameEncoder.closePayload(CloseCode(rawValue: code), reason: reason)))
         phase = .closing
         endSession(.closed)
-        tcp.closeAfterFlush()
         server.metrics.countClose(code)
+        let timer = LoopTimer(loop: server.loop)
+        timer.start(afterMs: Self.closeHandshakeTimeoutMs) { [unowned self] in self.tcp.close() }
+        closeHandshakeTimer = timer
     }
 
     /// No frame within two heartbeats: the peer is gone or half-open.
@@ -204,6 +217,8 @@ final class Connection {
     }
 
     private func closed() {
+        closeHandshakeTimer?.close()
+        closeHandshakeTimer = nil
         endSession(.closed)
         if countsAsSession { server.webSocketCount -= 1 }
         phase = .closing

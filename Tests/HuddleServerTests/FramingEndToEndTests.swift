@@ -46,4 +46,21 @@ import Testing
         try member.client.sendFrame(.continuation, Array(#"ng","id":9}"#.utf8), fin: true)
         #expect(try member.waitFor("pong")["id"] == 9)
     }
+
+    @Test func serverClosesTCPWhenThePeerNeverAnswersItsClose() throws {
+        let member = try server.join("frames", user: "quiet")
+        try member.send(["type": "leave"])
+        var closeCode: UInt16?
+        while closeCode == nil {
+            if case .close(let code, _) = try member.client.receive() { closeCode = code ?? 0 }
+        }
+        #expect(closeCode == 1000)
+        // No close reply from us: the server still ends the TCP connection (not a timeout on our side).
+        do {
+            while true { _ = try member.client.receive(timeout: 10) }
+        } catch TestClientError.connectionClosed {
+        } catch {
+            Issue.record("expected the server to close the connection, got \(error)")
+        }
+    }
 }
