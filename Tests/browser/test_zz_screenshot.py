@@ -1,5 +1,10 @@
-"""Makes docs/screenshot-two-tabs.png: two users side by side in a lively workspace."""
+"""Makes screenshot-two-tabs.png: two users side by side in a lively workspace.
+
+It goes to test-output/; with HUDDLE_UPDATE_SCREENSHOT=1 it replaces the
+README's docs/screenshot-two-tabs.png, so an ordinary run leaves the tree clean.
+"""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 from conftest import ROOT, VIEWPORT
 
-DOCS = ROOT / "docs"
+DOCS = ROOT / ("docs" if os.environ.get("HUDDLE_UPDATE_SCREENSHOT") == "1" else "test-output")
 DIVIDER_PX = 8
 
 CONTACTS = [
