@@ -26,6 +26,14 @@ extension TCPConnection {
         queuedBytes + inFlightBytes
     }
 
+    /// Bytes the kernel refused at earlier flushes and libuv still holds: the
+    /// backlog a slow reader leaves behind. Unlike `pendingWriteBytes` it does
+    /// not count this loop turn's writes, which a burst (a batch of store
+    /// replies) can make large for every connection at once.
+    public var backlogBytes: Int {
+        inFlightBytes
+    }
+
     /// Flushes what is queued, then shuts down the write side and closes;
     /// `onClose` follows. Later writes are dropped. Idempotent.
     public func closeAfterFlush() {

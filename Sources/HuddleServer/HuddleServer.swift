@@ -180,13 +180,13 @@ public final class HuddleServer {
     private func write(_ frame: OutboundBuffer, to session: Session, droppable: Bool, slow: inout [Connection]) {
         guard let connection = session.attachment as? Connection else { return }
         let limit = config.limits.maxSendBufferBytes
-        if droppable && connection.tcp.pendingWriteBytes > limit {
+        if droppable && connection.tcp.backlogBytes > limit {
             metrics.relaysDroppedSlowConsumer += 1
             return
         }
         connection.tcp.write(frame)
         metrics.deliveries += 1
-        if connection.tcp.pendingWriteBytes > limit * Self.slowConsumerCloseFactor { slow.append(connection) }
+        if connection.tcp.backlogBytes > limit * Self.slowConsumerCloseFactor { slow.append(connection) }
     }
 
     /// PROTOCOL.md §8: past 4× the send buffer limit a session is closed with 4009.

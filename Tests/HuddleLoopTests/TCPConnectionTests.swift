@@ -122,6 +122,8 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
         let loop = try EventLoop()
         var clientSide: ByteCollector?
         var pendingWhileReaderIdle = 0
+        var backlogWhileReaderIdle = 0
+        var queuedThisTurnIsNotBacklog: Bool?
         var pendingAtClose: Int?
         var serverCloseReasons: [LoopError?] = []
         let readerDelay = LoopTimer(loop: loop)
@@ -132,15 +134,19 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
                 pendingAtClose = server.pendingWriteBytes
             }
             server.write(patternBuffer(count: largeWriteSize))
+            queuedThisTurnIsNotBacklog = server.pendingWriteBytes == largeWriteSize && server.backlogBytes == 0
             server.closeAfterFlush()
             readerDelay.start(afterMs: 50) {
                 pendingWhileReaderIdle = server.pendingWriteBytes
+                backlogWhileReaderIdle = server.backlogBytes
                 readerDelay.close()
                 client.startReading()
             }
         }
         #expect(runUntilIdle(loop))
         #expect(pendingWhileReaderIdle > 0)
+        #expect(queuedThisTurnIsNotBacklog == true)
+        #expect(backlogWhileReaderIdle == pendingWhileReaderIdle)
         #expect(pendingAtClose == 0)
         #expect(serverCloseReasons == [nil])
         let bytes = clientSide?.bytes ?? []
