@@ -101,6 +101,7 @@ public struct BenchReport {
     public var table: String {
         var lines = ["huddle bench \(scenario.rawValue): \(settings.workspaces) workspaces × \(settings.sessionsPerWorkspace) sessions"
             + (scenario.workload == .cursors ? ", \(Self.number(settings.rateHz)) Hz, \(settings.messageBytes) B" : "")
+            + (scenario.workload == .durableWrites ? ", kanban.\(settings.durableWrite.rawValue)" : "")
             + (scenario.workload == .idle ? "" : ", \(Self.number(settings.durationSeconds)) s")]
         let rows = figures.compactMap { row in row.value.map { (row.label, Self.format($0, decimals: row.decimals)) } }
         let width = rows.map(\.0.count).max() ?? 0
@@ -121,6 +122,7 @@ public struct BenchReport {
             "rate_hz": .double(settings.rateHz),
             "message_bytes": .int(settings.messageBytes),
             "duration_seconds": .double(settings.durationSeconds),
+            "durable_write": scenario.workload == .durableWrites ? .string("kanban.\(settings.durableWrite.rawValue)") : .null,
             "failure_reasons": .array(failures.map(JSONValue.string)),
         ]
         for row in figures { object[row.key] = row.value.map(JSONValue.double) ?? .null }

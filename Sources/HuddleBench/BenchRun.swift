@@ -1,3 +1,4 @@
+import HuddleJSON
 import HuddleLoop
 
 /// One run of the generator on one loop and one thread: connect every
@@ -17,6 +18,8 @@ public final class BenchRun {
     /// Requests each durable-write session keeps in flight cycle through 1...4.
     static let maxRequestsInFlight = 4
     static let connectTimeoutMs: UInt64 = 120_000
+    /// The kanban plugin's default columns, which `move` runs cycle through.
+    static let kanbanColumns = ["Backlog", "In Progress", "Review", "Done"]
 
     let scenario: BenchScenario
     let settings: BenchSettings
@@ -34,6 +37,9 @@ public final class BenchRun {
     private var serverCloses = 0
     private var droppedDuringWindow = 0
     private var isInWindow = false
+    /// Sessions still waiting for the ack of the task a `move` run moves.
+    private var tasksPending = 0
+    private var activeSessions: [BenchSession] = []
     private var isFinished = false
     private var phaseTimer: LoopTimer?
 
@@ -146,6 +152,11 @@ public final class BenchRun {
     private func startWindow() {
         phaseTimer?.stop()
         let connected = sessions.filter(\.isWelcomed)
+        activeSessions = connected
+        if scenario.workload == .durableWrites && settings.durableWrite == .move && connected.contains(where: { $0.taskID == nil }) {
+            createTasksToMove()
+            return
+        }
         if scenario.workload == .idle {
             phaseTimer?.start(afterMs: Self.idleSettleMs) { [unowned self] in finish() }
             return
@@ -171,6 +182,27 @@ public final class BenchRun {
             break
         }
         phaseTimer?.start(afterMs: UInt64(settings.durationSeconds * 1000)) { [unowned self] in endWindow() }
+    }
+
+    /// Before a `move` window: one task per session, made with the same
+    /// request path as `create` runs but not measured.
+    private func createTasksToMove() {
+        tasksPending = activeSessions.count
+        for session in activeSessions {
+            session.pendingRequestNanos.append(EventLoop.hrtimeNanos())
+            session.send(Array(#"{"type":"kanban.create","id":"task","data":{"title":"\#(session.user)"}}"#.utf8))
+        }
+    }
+
+    private func taskCreated(_ session: BenchSession, payload: UnsafeRawBufferPointer) {
+        guard let ack = try? JSONParser.parse(payload), let id = ack["result"]?["task"]?["id"]?.stringValue else {
+            noteFailure("kanban.create ack without result.task.id")
+            finish()
+            return
+        }
+        session.taskID = id
+        tasksPending -= 1
+        if tasksPending == 0 { startWindow() }
     }
 
     private func scheduleCursor(_ session: BenchSession, afterMs delay: Double) {
@@ -201,8 +233,16 @@ public final class BenchRun {
     private func sendRequest(_ session: BenchSession) {
         requestsSent += 1
         let id = requestsSent
+        let request: String
+        switch settings.durableWrite {
+        case .create:
+            request = #"{"type":"kanban.create","id":\#(id),"data":{"title":"bench \#(id)"}}"#
+        case .move:
+            let column = Self.kanbanColumns[Int(random.next() % UInt64(Self.kanbanColumns.count))]
+            request = #"{"type":"kanban.move","id":\#(id),"data":{"id":"\#(session.taskID ?? "")","column":"\#(column)","position":0}}"#
+        }
         session.pendingRequestNanos.append(EventLoop.hrtimeNanos())
-        session.send(Array(#"{"type":"kanban.create","id":\#(id),"data":{"title":"bench \#(id)"}}"#.utf8))
+        session.send(Array(request.utf8))
     }
 
     func cursorRelayed(sentAt: UInt64?, receivedAt: UInt64) {
@@ -210,13 +250,22 @@ public final class BenchRun {
         if let sentAt, receivedAt >= sentAt { latency.record(receivedAt - sentAt) }
     }
 
-    func requestAcked(_ session: BenchSession, sentAt: UInt64, receivedAt: UInt64) {
+    func requestAcked(_ session: BenchSession, sentAt: UInt64, receivedAt: UInt64, payload: UnsafeRawBufferPointer) {
+        if tasksPending > 0 {
+            taskCreated(session, payload: payload)
+            return
+        }
         acks += 1
         latency.record(receivedAt - sentAt)
         if isInWindow { sendRequest(session) }
     }
 
     func requestFailed(_ session: BenchSession, error: String) {
+        if tasksPending > 0 {
+            noteFailure("kanban.create before the window: \(error)")
+            finish()
+            return
+        }
         requestErrors += 1
         if firstRequestError == nil { firstRequestError = error }
         if isInWindow { sendRequest(session) }
@@ -229,11 +278,11 @@ public final class BenchRun {
     private func endWindow() {
         isInWindow = false
         windowEndNanos = EventLoop.hrtimeNanos()
-        for session in sessions { session.sendTimer?.stop() }
+        for session in activeSessions { session.sendTimer?.stop() }
         var waitedMs: UInt64 = 0
         phaseTimer?.start(afterMs: Self.drainPollMs, repeatMs: Self.drainPollMs) { [unowned self] in
             waitedMs += Self.drainPollMs
-            let outstanding = sessions.reduce(0) { $0 + $1.pendingRequestCount }
+            let outstanding = activeSessions.reduce(0) { $0 + $1.pendingRequestCount }
             let drained = scenario.workload == .cursors ? relaysReceived >= relaysExpected : outstanding == 0
             if drained || waitedMs >= Self.drainLimitMs { finish() }
         }

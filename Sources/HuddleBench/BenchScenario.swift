@@ -35,6 +35,16 @@ public enum BenchScenario: String, CaseIterable, Sendable {
     }
 }
 
+/// Which durable write the durable-write scenario repeats.
+public enum DurableWrite: String, CaseIterable, Sendable {
+    /// `kanban.create`: every event carries the whole, growing column order,
+    /// so events grow with the run.
+    case create
+    /// `kanban.move` of one task per session (created before the window)
+    /// between the default columns: events stay the same size.
+    case move
+}
+
 /// How many sessions a run opens and how hard they work.
 public struct BenchSettings: Sendable {
     public var workspaces: Int
@@ -45,6 +55,7 @@ public struct BenchSettings: Sendable {
     public var messageBytes: Int
     /// Length of the measured window.
     public var durationSeconds: Double
+    public var durableWrite = DurableWrite.create
 
     public init(workspaces: Int, sessionsPerWorkspace: Int, rateHz: Double, messageBytes: Int, durationSeconds: Double) {
         self.workspaces = workspaces

@@ -25,6 +25,8 @@ final class BenchSession {
     var pendingRequestNanos: [UInt64] = []
     var pendingRequestHead = 0
     var pendingRequestCount: Int { pendingRequestNanos.count - pendingRequestHead }
+    /// The kanban task this session moves (durable-write `move` runs).
+    var taskID: String?
     /// Re-armed after each cursor with a jittered delay.
     var sendTimer: LoopTimer?
 
@@ -133,7 +135,7 @@ final class BenchSession {
                 pendingRequestHead = 0
             }
             if kind == .ack {
-                run.requestAcked(self, sentAt: sentAt, receivedAt: now)
+                run.requestAcked(self, sentAt: sentAt, receivedAt: now, payload: payload)
             } else {
                 run.requestFailed(self, error: String(decoding: payload, as: UTF8.self))
             }

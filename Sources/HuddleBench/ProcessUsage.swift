@@ -33,7 +33,7 @@ public enum ProcessUsage {
     public static func residentBytes(pid: Int32) -> UInt64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kibibytes = line.dropFirst("VmRSS:".count).split(separator: " ").first.flatMap { UInt64($0) }
+            let kibibytes = line.dropFirst("VmRSS:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt64($0) }
             return kibibytes.map { $0 * 1024 }
         }
         return nil

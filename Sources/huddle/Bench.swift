@@ -20,6 +20,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Cursor messages per second per session (overrides the preset).") var rate: Double?
     @Option(help: "Approximate bytes per cursor message (overrides the preset).") var bytes: Int?
     @Option(help: "Measured window in seconds (overrides the preset).") var duration: Double?
+    @Option(help: ArgumentHelp("s4 writes: create (kanban.create) or move (kanban.move of one task per session).", valueName: "kind"))
+    var write = "create"
     @Option(name: .customLong("server-pid"), help: "Server process id, for its CPU time and RSS.") var serverPID: Int32?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
@@ -27,7 +29,11 @@ struct Bench: ParsableCommand {
         guard let chosen = BenchScenario(rawValue: scenario.lowercased()) else {
             throw ValidationError("unknown scenario \(scenario); use s1, s2, s3 or s4")
         }
+        guard let durableWrite = DurableWrite(rawValue: write) else {
+            throw ValidationError("unknown write kind \(write); use create or move")
+        }
         var settings = chosen.preset
+        settings.durableWrite = durableWrite
         if let workspaces { settings.workspaces = workspaces }
         if let sessions { settings.sessionsPerWorkspace = sessions }
         if let rate { settings.rateHz = rate }
