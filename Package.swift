@@ -51,8 +51,9 @@ let package = Package(
             "Contacts", "Notes", "Kanban",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
+        .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
         .executableTarget(name: "huddle", dependencies: [
-            "HuddleServer", "HuddleConfig",
+            "HuddleServer", "HuddleConfig", "HuddleBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

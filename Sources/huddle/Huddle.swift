@@ -10,7 +10,7 @@ struct Huddle: ParsableCommand {
         commandName: "huddle",
         abstract: "Workspace presence over WebSocket: who is online, typing and pointing, plus domain plugins on SQLite.",
         version: HuddleVersion.current,
-        subcommands: [Serve.self, Token.self, CheckConfig.self],
+        subcommands: [Serve.self, Token.self, CheckConfig.self, Bench.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HuddleBench
+import HuddleJSON
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate load against a running server and report throughput, loss, latency and cost.",
+        discussion: """
+            Presets: s1 = 10 workspaces × 50 sessions, cursors at 10 Hz, 100 B, 20 s; \
+            s2 = 100 × 100 idle sessions; s3 = 1 × 500 at 2 Hz, 20 s; \
+            s4 = 100 sessions in 1 workspace, kanban.create with 1–4 in flight each, 10 s.
+            """)
+
+    @Option(help: "Server address.") var host = "127.0.0.1"
+    @Option(help: "Server port.") var port: Int
+    @Option(help: ArgumentHelp("s1, s2, s3 or s4.", valueName: "name")) var scenario: String
+    @Option(help: "Workspaces (overrides the preset).") var workspaces: Int?
+    @Option(help: "Sessions per workspace (overrides the preset).") var sessions: Int?
+    @Option(help: "Cursor messages per second per session (overrides the preset).") var rate: Double?
+    @Option(help: "Approximate bytes per cursor message (overrides the preset).") var bytes: Int?
+    @Option(help: "Measured window in seconds (overrides the preset).") var duration: Double?
+    @Option(help: ArgumentHelp("s4 writes: create (kanban.create) or move (kanban.move of one task per session).", valueName: "kind"))
+    var write = "create"
+    @Option(name: .customLong("server-pid"), help: "Server process id, for its CPU time and RSS.") var serverPID: Int32?
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        guard let chosen = BenchScenario(rawValue: scenario.lowercased()) else {
+            throw ValidationError("unknown scenario \(scenario); use s1, s2, s3 or s4")
+        }
+        guard let durableWrite = DurableWrite(rawValue: write) else {
+            throw ValidationError("unknown write kind \(write); use create or move")
+        }
+        var settings = chosen.preset
+        settings.durableWrite = durableWrite
+        if let workspaces { settings.workspaces = workspaces }
+        if let sessions { settings.sessionsPerWorkspace = sessions }
+        if let rate { settings.rateHz = rate }
+        if let bytes { settings.messageBytes = bytes }
+        if let duration { settings.durationSeconds = duration }
+        guard settings.workspaces > 0, settings.sessionsPerWorkspace > 0, settings.rateHz >= 0, settings.durationSeconds >= 0 else {
+            throw ValidationError("workspaces and sessions must be positive; rate and duration not negative")
+        }
+        let report = try BenchRun(scenario: chosen, settings: settings,
+                                  target: BenchTarget(host: host, port: port, serverPID: serverPID)).execute()
+        print(json ? report.json.jsonString : report.table)
+        if report.sessionsWelcomed == 0 { throw ExitCode(1) }
+    }
+}

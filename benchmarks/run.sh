@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs one `huddle bench` scenario against a fresh release server on this
+# machine (new SQLite file, so S2's RSS baseline and S4's board start empty).
+# Usage: benchmarks/run.sh SCENARIO [extra bench options...]
+# Server limits can be passed through the environment, e.g.
+#   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --write move
+set -euo pipefail
+scenario=$1; shift
+huddle=${HUDDLE:-.build/release/huddle}
+dir=$(mktemp -d)
+ulimit -n "$(ulimit -Hn)"
+"$huddle" serve --port 0 --storage "$dir/h.sqlite" >"$dir/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do
+    grep -q '^huddle listening' "$dir/server.log" && break
+    sleep 0.1
+done
+port=$(sed -n 's/^huddle listening on http:\/\/.*:\([0-9]*\)$/\1/p' "$dir/server.log")
+"$huddle" bench --port "$port" --scenario "$scenario" --server-pid "$server" "$@"
