@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
         discussion: """
             Presets: s1 = 10 workspaces × 50 sessions, cursors at 10 Hz, 100 B, 20 s; \
             s2 = 100 × 100 idle sessions; s3 = 1 × 500 at 2 Hz, 20 s; \
-            s4 = 100 sessions in 1 workspace, kanban.create with 1–4 in flight each, 10 s.
+            s4 = 100 sessions in 1 workspace, kanban.move (or --write create) with 1–4 in flight each, 10 s.
             """)
 
     @Option(help: "Server address.") var host = "127.0.0.1"
@@ -21,7 +21,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Approximate bytes per cursor message (overrides the preset).") var bytes: Int?
     @Option(help: "Measured window in seconds (overrides the preset).") var duration: Double?
     @Option(help: ArgumentHelp("s4 writes: create (kanban.create) or move (kanban.move of one task per session).", valueName: "kind"))
-    var write = "create"
+    var write = "move"
     @Option(name: .customLong("server-pid"), help: "Server process id, for its CPU time and RSS.") var serverPID: Int32?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
