@@ -238,3 +238,13 @@ enum HTTPErrorCodes {
         }
     }
 }
+
+extension Session {
+    /// The session's connection. The server is the only writer of
+    /// `attachment` and only ever stores a `Connection`, so the unchecked
+    /// downcast holds; a checked `as?` was a measurable share of fan-out
+    /// time (a runtime conformance lookup per recipient).
+    var connection: Connection? {
+        attachment.map { unsafeDowncast($0, to: Connection.self) }
+    }
+}

@@ -94,7 +94,7 @@ extension HuddleServer {
 
     /// A direct answer to one session; held back behind a replay in progress.
     private func send(_ message: [UInt8], to session: Session) {
-        guard let connection = session.attachment as? Connection else { return }
+        guard let connection = session.connection else { return }
         let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
         if connection.replaysInFlight > 0 {
             connection.heldDuringReplay.append(HeldMessage(seq: nil, frame: frame))
@@ -112,7 +112,7 @@ extension HuddleServer {
     /// Sends every retained event after `since`, then `synced`; events committed
     /// meanwhile are held and follow `synced`, each once.
     func replay(to session: Session, since: Int, epoch: String?, requestID: JSONValue?) {
-        guard let connection = session.attachment as? Connection else { return }
+        guard let connection = session.connection else { return }
         connection.replaysInFlight += 1
         store.events(workspace: session.workspace.id, since: since, epoch: epoch, limit: nil) { result in
             connection.replaysInFlight -= 1

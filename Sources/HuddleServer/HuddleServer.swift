@@ -114,7 +114,7 @@ public final class HuddleServer {
             case .send(let outgoing, let audience):
                 deliver(outgoing, to: audience)
             case .close(let session, let code, let reason):
-                (session.attachment as? Connection)?.closeWebSocket(code: code, reason: reason, sessionEnded: true)
+                session.connection?.closeWebSocket(code: code, reason: reason, sessionEnded: true)
             case .plugin(let call):
                 submitPluginCall(call)
             case .sync(let request):
@@ -167,7 +167,7 @@ public final class HuddleServer {
         let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
         var slow: [Connection] = []
         for session in workspace.connectedSessions {
-            guard let connection = session.attachment as? Connection else { continue }
+            guard let connection = session.connection else { continue }
             if connection.replaysInFlight > 0 {
                 connection.heldDuringReplay.append(HeldMessage(seq: seq, frame: frame))
             } else {
@@ -178,7 +178,7 @@ public final class HuddleServer {
     }
 
     private func write(_ frame: OutboundBuffer, to session: Session, droppable: Bool, slow: inout [Connection]) {
-        guard let connection = session.attachment as? Connection else { return }
+        guard let connection = session.connection else { return }
         let limit = config.limits.maxSendBufferBytes
         if droppable && connection.tcp.backlogBytes > limit {
             metrics.relaysDroppedSlowConsumer += 1
