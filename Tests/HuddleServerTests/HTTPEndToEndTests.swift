@@ -40,7 +40,10 @@ import Testing
         _ = try member.waitFor("pong")
         let answer = try HTTPTestClient.request(port: server.port, method: "GET", path: "/metrics")
         let text = String(decoding: answer.body, as: UTF8.self)
-        for name in ["huddle_sessions 1", "huddle_workspaces 1", "huddle_messages_in_total", "huddle_durable_write_seconds_bucket",
+        for name in ["huddle_sessions 1", "huddle_workspaces 1", "huddle_sessions_opened_total 1", "huddle_messages_in_total 1",
+                     "huddle_messages_out_total{type=\"pong\"} 1", "huddle_messages_out_total{type=\"welcome\"} 1",
+                     "huddle_fanout_deliveries_total", "huddle_disconnects_total", "huddle_relays_dropped_total 0",
+                     "huddle_rate_limited_total 0", "huddle_storage_errors_total 0", "huddle_durable_write_seconds_bucket{le=\"+Inf\"}",
                      "huddle_event_loop_lag_seconds", "huddle_process_resident_memory_bytes"] {
             #expect(text.contains(name), "missing \(name)")
         }
