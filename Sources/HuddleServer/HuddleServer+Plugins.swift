@@ -187,9 +187,14 @@ enum EventsQuery {
 
     static func integer(_ raw: String?, default fallback: Int) -> Int? {
         guard let raw else { return fallback }
-        guard !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return Int(raw)
+        return nonNegativeInteger(raw)
     }
+}
+
+/// A query value that must be plain decimal digits (no sign, no spaces): `nil` otherwise.
+func nonNegativeInteger(_ raw: String) -> Int? {
+    guard !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+    return Int(raw)
 }
 
 extension Identity {

@@ -97,8 +97,7 @@ struct ReplayPosition {
     /// `nil` without `since` (an `epoch` alone is ignored, malformed or not).
     static func parse(since: String?, epoch: String?) -> Result<ReplayPosition?, Rejection> {
         guard let since else { return .success(nil) }
-        guard !since.isEmpty, since.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let value = Int(since) else { return .failure(.badSince) }
+        guard let value = nonNegativeInteger(since) else { return .failure(.badSince) }
         if let epoch, !epochRule.matches(epoch) { return .failure(.badSince) }
         return .success(ReplayPosition(since: value, epoch: epoch))
     }
