@@ -12,6 +12,7 @@ extension ConfigKey {
         serverHost,
         serverPort,
         .integer("server", "shutdown_timeout_ms", \.server.shutdownTimeoutMs, C.Server.shutdownTimeoutMsRange),
+        .integer("server", "relay_batch_ms", \.server.relayBatchMs, C.Server.relayBatchMsRange),
 
         .choice("auth", "mode", \.auth.mode),
         .optionalString("auth", "jwt_secret", \.auth.jwtSecret, validate: { jwtSecretProblem($0) }),

@@ -71,6 +71,13 @@ public final class EventLoop {
         uv_stop(uvLoop)
     }
 
+    /// How long output queued with `TCPConnection.writeBatched` may wait to
+    /// be sent with more (default 0: the end of the loop turn).
+    public var batchDelayMs: UInt64 {
+        get { flushScheduler.batchDelayMs }
+        set { flushScheduler.batchDelayMs = newValue }
+    }
+
     /// Monotonic milliseconds, cached at the start of each loop turn.
     public var nowMs: UInt64 {
         uv_now(uvLoop)

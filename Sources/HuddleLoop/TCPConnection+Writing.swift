@@ -7,11 +7,31 @@ extension TCPConnection {
     /// Queues `buffer` for the next flush. The buffer is shared, not copied,
     /// and stays alive until its bytes are written. Dropped once `isClosed`.
     public func write(_ buffer: OutboundBuffer) {
+        guard enqueue(buffer) else { return }
+        scheduleFlush()
+    }
+
+    /// Queues `buffer` to go out within `EventLoop.batchDelayMs`, together
+    /// with whatever else the connection gets meanwhile. For output that
+    /// tolerates a few milliseconds (cursor relays): fewer, larger writes.
+    /// A plain `write` in the meantime sends the batch along at once.
+    public func writeBatched(_ buffer: OutboundBuffer) {
+        guard enqueue(buffer), !isScheduledForFlush, !isWaitingForBatch else { return }
+        if loop.batchDelayMs == 0 {
+            scheduleFlush()
+        } else {
+            isWaitingForBatch = true
+            loop.flushScheduler.scheduleBatched(self)
+        }
+    }
+
+    /// Whether `buffer` was queued: not once the connection stops writing.
+    private func enqueue(_ buffer: OutboundBuffer) -> Bool {
         loop.assertOnLoopThread()
-        guard state == .open, buffer.count > 0 else { return }
+        guard state == .open, buffer.count > 0 else { return false }
         queued.append(buffer)
         queuedBytes += buffer.count
-        scheduleFlush()
+        return true
     }
 
     /// Copies `bytes` into a new `OutboundBuffer` and queues it.
@@ -46,6 +66,13 @@ extension TCPConnection {
         guard !isScheduledForFlush else { return }
         isScheduledForFlush = true
         loop.flushScheduler.schedule(self)
+    }
+
+    /// Called by the scheduler when the batch delay is over; output a plain
+    /// write already flushed is not flushed twice.
+    func batchDelayDidEnd() {
+        isWaitingForBatch = false
+        if !queued.isEmpty { scheduleFlush() }
     }
 
     /// Called by the scheduler once per turn in which this connection got output.

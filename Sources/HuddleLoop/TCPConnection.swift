@@ -33,6 +33,8 @@ public final class TCPConnection: LoopHandleOwner {
     var queuedBytes = 0
     var inFlightBytes = 0
     var isScheduledForFlush = false
+    /// In the scheduler's batch, waiting for the batch delay to end.
+    var isWaitingForBatch = false
     var isShutdownStarted = false
     /// How many times queued output was handed to the kernel (one
     /// `uv_try_write` per flush); lets tests see that writes are batched.

@@ -47,6 +47,7 @@ public final class HuddleServer {
         self.config = config
         self.logger = logger
         loop = try EventLoop()
+        loop.batchDelayMs = UInt64(config.server.relayBatchMs)
         registry = try PluginRegistry(config: config)
         authenticator = Authenticator(config: config)
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
@@ -184,7 +185,11 @@ public final class HuddleServer {
             metrics.relaysDroppedSlowConsumer += 1
             return
         }
-        connection.tcp.write(frame)
+        if droppable {
+            connection.tcp.writeBatched(frame)
+        } else {
+            connection.tcp.write(frame)
+        }
         metrics.deliveries += 1
         if connection.tcp.backlogBytes > limit * Self.slowConsumerCloseFactor { slow.append(connection) }
     }

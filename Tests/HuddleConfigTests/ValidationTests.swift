@@ -40,6 +40,7 @@ struct BoundedKey: Sendable, CustomTestStringConvertible {
 private let boundedKeys = [
     BoundedKey(section: "server", name: "port", range: 0...65535),
     BoundedKey(section: "server", name: "shutdown_timeout_ms", range: 0...600_000),
+    BoundedKey(section: "server", name: "relay_batch_ms", range: 0...1000),
     BoundedKey(section: "storage", name: "history_limit", range: 1...100_000_000),
     BoundedKey(section: "presence", name: "heartbeat_ms", range: 1000...600_000),
     BoundedKey(section: "presence", name: "grace_ms", range: 0...600_000),

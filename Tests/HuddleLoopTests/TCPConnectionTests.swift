@@ -100,6 +100,56 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
         #expect(clientSide?.closeReasons == [nil])
     }
 
+    @Test func batchedOutputWaitsForTheDelayThenLeavesInOneFlush() throws {
+        let loop = try EventLoop()
+        loop.batchDelayMs = 5
+        var received: [UInt8] = []
+        var serverFlushCount = 0
+        let secondTurn = LoopTimer(loop: loop)
+        try withConnectedPair(on: loop) { server, client in
+            server.onClose = { _ in serverFlushCount = server.flushCount }
+            server.writeBatched(OutboundBuffer(Array("ab".utf8)))
+            secondTurn.start(afterMs: 1) {
+                secondTurn.close()
+                server.writeBatched(OutboundBuffer(Array("cd".utf8)))
+            }
+            // Nothing but the batch timer sends these bytes.
+            client.onRead = { chunk in
+                received.append(contentsOf: chunk)
+                if received.count == 4 {
+                    client.close()
+                    server.close()
+                }
+            }
+            client.startReading()
+        }
+        #expect(runUntilIdle(loop))
+        #expect(String(decoding: received, as: UTF8.self) == "abcd")
+        #expect(serverFlushCount == 1)
+    }
+
+    @Test func aPlainWriteTakesBatchedOutputAlong() throws {
+        let loop = try EventLoop()
+        // Far past the watchdog: only the plain write can send the batch.
+        loop.batchDelayMs = 60_000
+        var clientSide: ByteCollector?
+        var serverFlushCount = 0
+        let laterTurn = LoopTimer(loop: loop)
+        try withConnectedPair(on: loop) { server, client in
+            clientSide = ByteCollector(client)
+            server.onClose = { _ in serverFlushCount = server.flushCount }
+            server.writeBatched(OutboundBuffer(Array("relay ".utf8)))
+            laterTurn.start(afterMs: 1) {
+                laterTurn.close()
+                server.write(Array("ack".utf8))
+                server.closeAfterFlush()
+            }
+        }
+        #expect(runUntilIdle(loop))
+        #expect(String(decoding: clientSide?.bytes ?? [], as: UTF8.self) == "relay ack")
+        #expect(serverFlushCount == 1)
+    }
+
     @Test func writeFromTimerCallbackIsFlushedBeforeTheLoopWaits() throws {
         // Nothing but the flush can wake this loop after the timer fires:
         // a write left for a post-poll phase would sit until the watchdog.
