@@ -13,7 +13,7 @@ extension Hub {
         let prefix = session.cursorPrefix
         var writer = MessageWriter(prefix: prefix, extra: data.count + 16)
         writer.raw("data", UnsafeRawBufferPointer(rebasing: text[data]))
-        let message = Outgoing(type: MessageType.cursor, bytes: writer.finish(), droppable: true)
+        let message = Outgoing(type: MessageType.cursor, bytes: writer.finish(), delivery: .droppable)
 
         switch session.cursor.admit(message, at: now.monotonicMs, windowMs: config.cursorWindowMs) {
         case .relayNow:

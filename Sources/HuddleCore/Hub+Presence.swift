@@ -62,7 +62,7 @@ extension Hub {
         writer.string("user", session.identity.userID)
         writer.string("session", session.id)
         writePresenceState(of: session, into: &writer)
-        return [.send(Outgoing(type: MessageType.presenceUpdate, bytes: writer.finish()), to: .workspace(session.workspace))]
+        return [.send(Outgoing(type: MessageType.presenceUpdate, bytes: writer.finish(), delivery: .batched), to: .workspace(session.workspace))]
     }
 
     // MARK: Presence messages
@@ -75,7 +75,7 @@ extension Hub {
         writePresenceState(of: session, into: &writer)
         writer.int("sessions", userSessions)
         writer.string("since", session.joinedAt)
-        return Outgoing(type: MessageType.presenceJoin, bytes: writer.finish())
+        return Outgoing(type: MessageType.presenceJoin, bytes: writer.finish(), delivery: .batched)
     }
 
     func leaveMessage(for session: Session, userSessions: Int, reason: LeaveReason) -> Outgoing {
@@ -84,7 +84,7 @@ extension Hub {
         writer.string("session", session.id)
         writer.int("sessions", userSessions)
         writer.string("reason", reason.rawValue)
-        return Outgoing(type: MessageType.presenceLeave, bytes: writer.finish())
+        return Outgoing(type: MessageType.presenceLeave, bytes: writer.finish(), delivery: .batched)
     }
 
     private func writePresenceState(of session: Session, into writer: inout MessageWriter) {
@@ -110,7 +110,7 @@ extension Hub {
         writer.int("seq", seq)
         writer.string("epoch", epoch)
         writer.int("heartbeat_ms", config.heartbeatMs)
-        writer.value("presence", presenceUsers(of: workspace))
+        writePresenceUsers(of: workspace, as: "presence", into: &writer)
         writer.value("typing", typingSnapshot(of: workspace))
         writer.value("plugins", plugins)
         return Outgoing(type: MessageType.welcome, bytes: writer.finish())
@@ -118,28 +118,27 @@ extension Hub {
 
     /// `{"workspace":…,"count":<users>,"users":[…as in welcome…]}` for
     /// `GET /api/workspaces/{ws}/presence`; no users for an unknown workspace.
-    public func presenceJSON(workspace id: String) -> JSONValue {
-        let users = workspace(id).map(presenceUsers(of:)) ?? .array([])
-        return ["workspace": .string(id), "count": .int(users.arrayValue?.count ?? 0), "users": users]
+    public func presenceDocument(workspace id: String) -> [UInt8] {
+        var writer = MessageWriter()
+        writer.string("workspace", id)
+        let workspace = workspace(id)
+        writer.int("count", workspace?.users.count ?? 0)
+        writePresenceUsers(of: workspace, as: "users", into: &writer)
+        return writer.finish()
     }
 
     /// Every user with a session (grace included), ordered by user id, each
     /// with their sessions in join order.
-    private func presenceUsers(of workspace: Workspace) -> JSONValue {
-        .array(workspace.users.values.sorted { $0.userID < $1.userID }.map { user in
-            [
-                "user": .string(user.userID),
-                "name": .string(user.name),
-                "sessions": .array(user.sessions.map { session in
-                    [
-                        "session": .string(session.id),
-                        "status": .string(session.status.rawValue),
-                        "focus": JSONValue(session.focus),
-                        "meta": session.meta,
-                        "since": .string(session.joinedAt),
-                    ]
-                }),
-            ]
-        })
+    private func writePresenceUsers(of workspace: Workspace?, as key: String, into writer: inout MessageWriter) {
+        let users = workspace?.users.values.sorted { $0.userID < $1.userID } ?? []
+        writer.objects(key, users) { writer, user in
+            writer.string("user", user.userID)
+            writer.string("name", user.name)
+            writer.objects("sessions", user.sessions) { writer, session in
+                writer.string("session", session.id)
+                writePresenceState(of: session, into: &writer)
+                writer.string("since", session.joinedAt)
+            }
+        }
     }
 }

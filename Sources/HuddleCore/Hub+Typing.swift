@@ -117,7 +117,7 @@ extension Hub {
         writer.string("target", target)
         writer.bool("active", stop == nil)
         if let stop { writer.string("reason", stop.rawValue) }
-        return Outgoing(type: MessageType.typing, bytes: writer.finish(), droppable: true)
+        return Outgoing(type: MessageType.typing, bytes: writer.finish(), delivery: .droppable)
     }
 
     /// To every other connected session of the sender's workspace.

@@ -1,15 +1,22 @@
 import HuddleJSON
 
 /// Writes one server message straight into bytes, `type` first and members in
-/// the order given, without building a `JSONValue` tree for the hot messages.
+/// the order given, without building a `JSONValue` tree: messages with many
+/// users in them (welcome, presence lists) stay cheap to encode.
 struct MessageWriter {
     private var bytes: [UInt8]
+    private var hasMembers = false
 
-    init(type: String, capacity: Int = 128) {
+    /// A plain object, for HTTP answers.
+    init(capacity: Int = 128) {
         bytes = []
         bytes.reserveCapacity(capacity)
-        bytes.append(contentsOf: #"{"type":"#.utf8)
-        JSONValue.writeString(type, to: &bytes)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    init(type: String, capacity: Int = 128) {
+        self.init(capacity: capacity)
+        string("type", type)
     }
 
     /// Continues a message from a prefix made by another writer.
@@ -17,6 +24,7 @@ struct MessageWriter {
         bytes = []
         bytes.reserveCapacity(prefix.count + capacity)
         bytes.append(contentsOf: prefix)
+        hasMembers = true
     }
 
     /// Writes `null` for `nil`.
@@ -51,6 +59,26 @@ struct MessageWriter {
         bytes.append(contentsOf: json)
     }
 
+    /// `"key":[{…},…]`: one object per element, its members written by
+    /// `writeMembers` into this same writer.
+    mutating func objects<Elements: Sequence>(
+        _ key: String, _ elements: Elements, _ writeMembers: (inout MessageWriter, Elements.Element) -> Void
+    ) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "["))
+        var isFirst = true
+        for element in elements {
+            if !isFirst { bytes.append(UInt8(ascii: ",")) }
+            isFirst = false
+            bytes.append(UInt8(ascii: "{"))
+            hasMembers = false
+            writeMembers(&self, element)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        hasMembers = true
+    }
+
     consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
         return bytes
@@ -60,7 +88,8 @@ struct MessageWriter {
     var prefix: [UInt8] { bytes }
 
     private mutating func writeKey(_ key: String) {
-        bytes.append(UInt8(ascii: ","))
+        if hasMembers { bytes.append(UInt8(ascii: ",")) }
+        hasMembers = true
         JSONValue.writeString(key, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
     }

@@ -54,7 +54,7 @@ extension HuddleServer {
     private func answerPresence(_ request: HTTPRequest, workspace: String, on connection: Connection) {
         switch apiIdentity(request, workspace: workspace) {
         case .failure(let rejection): connection.respond(rejection.response, to: request)
-        case .success: connection.respond(.json(200, hub.presenceJSON(workspace: workspace).encoded()), to: request)
+        case .success: connection.respond(.json(200, hub.presenceDocument(workspace: workspace)), to: request)
         }
     }
 

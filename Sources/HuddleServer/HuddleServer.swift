@@ -148,14 +148,14 @@ public final class HuddleServer {
         var slow: [Connection] = []
         switch audience {
         case .session(let session):
-            write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+            write(frame, to: session, delivery: outgoing.delivery, slow: &slow)
         case .workspace(let workspace):
             for session in workspace.connectedSessions {
-                write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+                write(frame, to: session, delivery: outgoing.delivery, slow: &slow)
             }
         case .workspaceExcept(let workspace, let sender):
             for session in workspace.connectedSessions where session !== sender {
-                write(frame, to: session, droppable: outgoing.droppable, slow: &slow)
+                write(frame, to: session, delivery: outgoing.delivery, slow: &slow)
             }
         }
         for connection in slow { connection.dropSlowConsumer() }
@@ -172,23 +172,26 @@ public final class HuddleServer {
             if connection.replaysInFlight > 0 {
                 connection.heldDuringReplay.append(HeldMessage(seq: seq, frame: frame))
             } else {
-                write(frame, to: session, droppable: false, slow: &slow)
+                write(frame, to: session, delivery: .prompt, slow: &slow)
             }
         }
         for connection in slow { connection.dropSlowConsumer() }
     }
 
-    private func write(_ frame: OutboundBuffer, to session: Session, droppable: Bool, slow: inout [Connection]) {
+    private func write(_ frame: OutboundBuffer, to session: Session, delivery: Outgoing.Delivery, slow: inout [Connection]) {
         guard let connection = session.connection else { return }
         let limit = config.limits.maxSendBufferBytes
-        if droppable && connection.tcp.backlogBytes > limit {
-            metrics.relaysDroppedSlowConsumer += 1
-            return
-        }
-        if droppable {
-            connection.tcp.writeBatched(frame)
-        } else {
+        switch delivery {
+        case .prompt:
             connection.tcp.write(frame)
+        case .batched:
+            connection.tcp.writeBatched(frame)
+        case .droppable:
+            if connection.tcp.backlogBytes > limit {
+                metrics.relaysDroppedSlowConsumer += 1
+                return
+            }
+            connection.tcp.writeBatched(frame)
         }
         metrics.deliveries += 1
         if connection.tcp.backlogBytes > limit * Self.slowConsumerCloseFactor { slow.append(connection) }

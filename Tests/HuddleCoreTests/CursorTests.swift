@@ -15,7 +15,7 @@ private let window: UInt64 = 34
 
     let relay = try #require(harness.lastSends.first?.message)
     #expect(relay.text == #"{"type":"cursor","user":"alice","session":"\#(alice.id)","data":{"x": 0.42 ,"y":1E2}}"#)
-    #expect(relay.droppable)
+    #expect(relay.delivery == .droppable)
 }
 
 @Test func cursorIsEncodedOnceForEveryRecipient() {

@@ -144,7 +144,7 @@ func invalidSyncIsValidationFailed(text: String, field: String, problem: String)
         details: [(field: "version", problem: "out_of_range")], extra: ["current": ["id": "c1"], "a": 1])
 
     #expect(error.type == "error")
-    #expect(error.droppable == false)
+    #expect(error.delivery == .prompt)
     #expect(error.text == #"{"type":"error","id":"r2","code":"conflict","message":"version differs","details":[{"field":"version","problem":"out_of_range"}],"a":1,"current":{"id":"c1"}}"#)
     #expect(!Hub.errorMessage(code: "internal", message: "bug", id: nil).text.contains("details"))
 }

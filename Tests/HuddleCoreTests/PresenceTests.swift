@@ -24,7 +24,7 @@ import Testing
     #expect(harness.messages(of: bob, type: "presence.join").map { $0["sessions"] } == [1, 2])
 }
 
-@Test func userWithFourTabsStaysOnlineAfterClosingThree() {
+@Test func userWithFourTabsStaysOnlineAfterClosingThree() throws {
     let harness = CoreHarness()
     let bob = harness.connect("bob")
     let tabs = (0..<4).map { _ in harness.connect("alice") }
@@ -34,7 +34,7 @@ import Testing
     let leaves = harness.messages(of: bob, type: "presence.leave")
     #expect(leaves.map { $0["sessions"] } == [3, 2, 1])
     #expect(leaves.allSatisfy { $0["reason"] == "closed" })
-    let users = harness.hub.presenceJSON(workspace: "acme")["users"]?.arrayValue ?? []
+    let users = (try JSONParser.parse(harness.hub.presenceDocument(workspace: "acme")))["users"]?.arrayValue ?? []
     let alice = users.first { $0["user"] == "alice" }
     #expect(alice?["sessions"]?.arrayValue?.map { $0["session"] } == [.string(tabs[3].id)])
 }
@@ -170,7 +170,7 @@ import Testing
 
     let welcome = try JSONParser.parse(harness.hub.welcome(for: bob, resumed: false, seq: 0, epoch: "e_1", plugins: []).bytes)
     #expect(welcome["presence"]?.arrayValue?.compactMap { $0["user"]?.stringValue } == ["alice", "bob"])
-    #expect(harness.hub.presenceJSON(workspace: "acme")["count"] == 2)
+    #expect((try JSONParser.parse(harness.hub.presenceDocument(workspace: "acme")))["count"] == 2)
     #expect(harness.hub.workspace("acme")?.sessionCount == 2)
     #expect(harness.hub.workspace("acme")?.connectedSessions.count == 1)
     #expect(harness.hub.connectedSessionCount == 1)
@@ -225,7 +225,7 @@ import Testing
     #expect(harness.messages(of: bob, type: "presence.leave").count == 1)
 }
 
-@Test func workspaceIsDroppedWhenItsLastSessionLeaves() {
+@Test func workspaceIsDroppedWhenItsLastSessionLeaves() throws {
     let harness = CoreHarness()
     let alice = harness.connect("alice")
     harness.connect("bob", workspace: "globex")
@@ -235,7 +235,7 @@ import Testing
     harness.advance(to: 3000)
     #expect(harness.hub.workspaceCount == 1)
     #expect(harness.hub.workspace("acme") == nil)
-    #expect(harness.hub.presenceJSON(workspace: "acme") == ["workspace": "acme", "count": 0, "users": []])
+    #expect((try JSONParser.parse(harness.hub.presenceDocument(workspace: "acme"))) == ["workspace": "acme", "count": 0, "users": []])
 }
 
 @Test func leaveAfterTheWorkspaceWasDroppedIsHarmless() {
@@ -250,14 +250,14 @@ import Testing
     #expect(harness.hub.workspaceCount == 0)
 }
 
-@Test func presenceListsUsersWithTheirSessions() {
+@Test func presenceListsUsersWithTheirSessions() throws {
     let harness = CoreHarness()
     let alice = harness.connect("alice", name: "Alice")
     harness.setClock(1234)
     let tab = harness.connect("alice", name: "Alice")
     harness.send(#"{"type":"presence.set","data":{"status":"busy","focus":"task:1","meta":{"color":"red"}}}"#, from: tab)
 
-    #expect(harness.hub.presenceJSON(workspace: "acme") == [
+    #expect((try JSONParser.parse(harness.hub.presenceDocument(workspace: "acme"))) == [
         "workspace": "acme", "count": 1,
         "users": [[
             "user": "alice", "name": "Alice",

@@ -17,7 +17,7 @@ private func typing(_ target: String, _ active: Bool) -> String {
         "type": "typing", "user": "alice", "name": "Alice", "session": .string(alice.id),
         "target": "contact:42/notes", "active": true,
     ])
-    #expect(harness.lastSends.first?.message.droppable == true)
+    #expect(harness.lastSends.first?.message.delivery == .droppable)
 }
 
 @Test func repeatedTypingStartOnlyRefreshesTheTimer() {
