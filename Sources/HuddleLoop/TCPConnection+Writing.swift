@@ -128,9 +128,13 @@ extension TCPConnection {
             }
             inFlightBytes += total - written
         }
-        queued.removeAll(keepingCapacity: true)
+        // A burst (a presence storm, a replay) must not leave every idle
+        // connection holding a large empty array; a short one is reused.
+        queued.removeAll(keepingCapacity: queued.capacity <= Self.retainedQueueCapacity)
         queuedBytes = 0
     }
+
+    static let retainedQueueCapacity = 8
 
     private func didWrite(byteCount: Int, status: Int32) {
         inFlightBytes -= byteCount

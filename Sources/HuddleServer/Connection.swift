@@ -13,7 +13,9 @@ final class Connection {
     let tcp: TCPConnection
     unowned let server: HuddleServer
     private(set) var phase = Phase.http
-    private var parser = HTTPRequestParser()
+    /// Boxed, because the parser is about half of a Connection's size and an
+    /// upgraded connection, most of them, frees it.
+    private var http: HTTPSide? = HTTPSide()
     private var reader: MessageReader?
     /// An HTTP answer is being computed off the loop (store); later pipelined
     /// requests wait so responses keep their order.
@@ -48,7 +50,7 @@ final class Connection {
         lastHeardMs = server.loop.nowMs
         switch phase {
         case .http:
-            parser.append(UnsafeRawBufferPointer(bytes))
+            http?.parser.append(UnsafeRawBufferPointer(bytes))
             processRequests()
         case .huddle, .echo:
             readFrames(bytes)
@@ -63,7 +65,7 @@ final class Connection {
         while phase == .http && !awaitingResponse {
             let request: HTTPRequest
             do {
-                guard let next = try parser.nextRequest() else { return }
+                guard let next = try http?.parser.nextRequest() else { return }
                 request = next
             } catch {
                 let code = HTTPErrorCodes.code(forStatus: error.status)
@@ -116,7 +118,8 @@ final class Connection {
     }
 
     func readBufferedFrames() {
-        var leftover = parser.takeBufferedBytes()
+        guard var leftover = http?.parser.takeBufferedBytes() else { return }
+        http = nil
         guard !leftover.isEmpty else { return }
         leftover.withUnsafeMutableBytes { readFrames($0) }
     }
@@ -224,6 +227,11 @@ final class Connection {
         phase = .closing
         server.connectionClosed(self)
     }
+}
+
+/// What a connection needs only until it upgrades.
+private final class HTTPSide {
+    var parser = HTTPRequestParser()
 }
 
 /// The `error` codes of HTTP-layer parse failures.
