@@ -101,7 +101,7 @@ public struct BenchReport {
     public var table: String {
         var lines = ["huddle bench \(scenario.rawValue): \(settings.workspaces) workspaces × \(settings.sessionsPerWorkspace) sessions"
             + (scenario.workload == .cursors ? ", \(Self.number(settings.rateHz)) Hz, \(settings.messageBytes) B" : "")
-            + (scenario.workload == .durableWrites ? ", kanban.\(settings.durableWrite.rawValue)" : "")
+            + (scenario.workload == .durableWrites ? ", kanban.\(settings.durableWrite.rawValue) at \(Self.number(settings.rateHz))/s" : "")
             + (scenario.workload == .idle ? "" : ", \(Self.number(settings.durationSeconds)) s")]
         let rows = figures.compactMap { row in row.value.map { (row.label, Self.format($0, decimals: row.decimals)) } }
         let width = rows.map(\.0.count).max() ?? 0

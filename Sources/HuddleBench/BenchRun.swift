@@ -8,15 +8,13 @@ public final class BenchRun {
     /// Connections whose handshake is under way at once; more would overflow
     /// the server's accept backlog and measure SYN retries instead.
     static let maxConcurrentConnects = 256
-    /// Cursor send intervals vary uniformly by this fraction either way.
+    /// Send intervals vary uniformly by this fraction either way.
     static let jitterFraction = 0.2
     /// After the window, how long to wait for relays and acks still in flight.
     static let drainLimitMs: UInt64 = 3000
     static let drainPollMs: UInt64 = 20
     /// Idle sessions: time for the server to settle before memory is read.
     static let idleSettleMs: UInt64 = 1000
-    /// Requests each durable-write session keeps in flight cycle through 1...4.
-    static let maxRequestsInFlight = 4
     static let connectTimeoutMs: UInt64 = 120_000
     /// The kanban plugin's default columns, which `move` runs cycle through.
     static let kanbanColumns = ["Backlog", "In Progress", "Review", "Done"]
@@ -165,21 +163,15 @@ public final class BenchRun {
         serverCPUAtStart = target.serverPID.flatMap(ProcessUsage.cpuMicros)
         ownCPUAtStart = ProcessUsage.ownCPUMicros()
         windowStartNanos = EventLoop.hrtimeNanos()
-        switch scenario.workload {
-        case .cursors:
-            guard settings.rateHz > 0 else { break }
+        // Open loop: every session sends on its own clock whatever the
+        // answers do, so a slow server shows as latency, not as fewer sends.
+        if settings.rateHz > 0 {
             let intervalMs = 1000 / settings.rateHz
             for session in connected {
                 let timer = LoopTimer(loop: loop)
                 session.sendTimer = timer
-                scheduleCursor(session, afterMs: Double.random(in: 0..<intervalMs, using: &random))
+                scheduleSend(session, atMs: Double(loop.nowMs) + Double.random(in: 0..<intervalMs, using: &random))
             }
-        case .durableWrites:
-            for (index, session) in connected.enumerated() {
-                for _ in 0..<(1 + index % Self.maxRequestsInFlight) { sendRequest(session) }
-            }
-        case .idle:
-            break
         }
         phaseTimer?.start(afterMs: UInt64(settings.durationSeconds * 1000)) { [unowned self] in endWindow() }
     }
@@ -205,13 +197,20 @@ public final class BenchRun {
         if tasksPending == 0 { startWindow() }
     }
 
-    private func scheduleCursor(_ session: BenchSession, afterMs delay: Double) {
+    /// Sends are due on a fixed schedule from the window's start: a late
+    /// timer is caught up, not allowed to slow the offered rate.
+    private func scheduleSend(_ session: BenchSession, atMs dueMs: Double) {
+        let delay = max(0, dueMs - Double(loop.nowMs))
         session.sendTimer?.start(afterMs: UInt64(delay.rounded())) { [unowned self, unowned session] in
             guard isInWindow else { return }
-            sendCursor(session)
+            if scenario.workload == .cursors {
+                sendCursor(session)
+            } else {
+                sendRequest(session)
+            }
             let intervalMs = 1000 / settings.rateHz
             let jitter = Double.random(in: -Self.jitterFraction...Self.jitterFraction, using: &random)
-            scheduleCursor(session, afterMs: intervalMs * (1 + jitter))
+            scheduleSend(session, atMs: dueMs + intervalMs * (1 + jitter))
         }
     }
 
@@ -257,7 +256,6 @@ public final class BenchRun {
         }
         acks += 1
         latency.record(receivedAt - sentAt)
-        if isInWindow { sendRequest(session) }
     }
 
     func requestFailed(_ session: BenchSession, error: String) {
@@ -268,7 +266,6 @@ public final class BenchRun {
         }
         requestErrors += 1
         if firstRequestError == nil { firstRequestError = error }
-        if isInWindow { sendRequest(session) }
     }
 
     func otherMessage() {

@@ -3,24 +3,24 @@ import HuddleJSON
 /// Writes one server message straight into bytes, `type` first and members in
 /// the order given, without building a `JSONValue` tree: messages with many
 /// users in them (welcome, presence lists) stay cheap to encode.
-struct MessageWriter {
+public struct MessageWriter {
     private var bytes: [UInt8]
     private var hasMembers = false
 
     /// A plain object, for HTTP answers.
-    init(capacity: Int = 128) {
+    public init(capacity: Int = 128) {
         bytes = []
         bytes.reserveCapacity(capacity)
         bytes.append(UInt8(ascii: "{"))
     }
 
-    init(type: String, capacity: Int = 128) {
+    public init(type: String, capacity: Int = 128) {
         self.init(capacity: capacity)
         string("type", type)
     }
 
     /// Continues a message from a prefix made by another writer.
-    init(prefix: [UInt8], extra capacity: Int) {
+    public init(prefix: [UInt8], extra capacity: Int) {
         bytes = []
         bytes.reserveCapacity(prefix.count + capacity)
         bytes.append(contentsOf: prefix)
@@ -28,40 +28,40 @@ struct MessageWriter {
     }
 
     /// Writes `null` for `nil`.
-    mutating func string(_ key: String, _ value: String?) {
+    public mutating func string(_ key: String, _ value: String?) {
         writeKey(key)
         if let value { JSONValue.writeString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
-    mutating func int(_ key: String, _ value: Int) {
+    public mutating func int(_ key: String, _ value: Int) {
         writeKey(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func bool(_ key: String, _ value: Bool) {
+    public mutating func bool(_ key: String, _ value: Bool) {
         writeKey(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    mutating func value(_ key: String, _ value: JSONValue) {
+    public mutating func value(_ key: String, _ value: JSONValue) {
         writeKey(key)
         value.write(to: &bytes)
     }
 
     /// Writes the member only when there is a value (an echoed request `id`).
-    mutating func valueIfPresent(_ key: String, _ value: JSONValue?) {
+    public mutating func valueIfPresent(_ key: String, _ value: JSONValue?) {
         if let value { self.value(key, value) }
     }
 
     /// Splices JSON text that is already valid (a client's cursor `data`).
-    mutating func raw<Bytes: Collection<UInt8>>(_ key: String, _ json: Bytes) {
+    public mutating func raw<Bytes: Collection<UInt8>>(_ key: String, _ json: Bytes) {
         writeKey(key)
         bytes.append(contentsOf: json)
     }
 
     /// `"key":[{…},…]`: one object per element, its members written by
     /// `writeMembers` into this same writer.
-    mutating func objects<Elements: Sequence>(
+    public mutating func objects<Elements: Sequence>(
         _ key: String, _ elements: Elements, _ writeMembers: (inout MessageWriter, Elements.Element) -> Void
     ) {
         writeKey(key)
@@ -79,13 +79,13 @@ struct MessageWriter {
         hasMembers = true
     }
 
-    consuming func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }
 
     /// The unfinished text so far: a prefix to reuse for messages that share it.
-    var prefix: [UInt8] { bytes }
+    public var prefix: [UInt8] { bytes }
 
     private mutating func writeKey(_ key: String) {
         if hasMembers { bytes.append(UInt8(ascii: ",")) }

@@ -74,14 +74,14 @@ extension HuddleServer {
 
     /// The `ack` or `error` for a plugin reply, with the HTTP status the same answer gets on `/api`.
     private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: [UInt8]) {
-        var ack: [String: JSONValue] = ["type": "ack"]
-        if let id { ack["id"] = id }
+        var ack = MessageWriter(type: "ack")
+        ack.valueIfPresent("id", id)
         switch reply {
         case .read(let result):
-            ack["result"] = result
+            ack.value("result", result)
         case .committed(let event):
-            ack["seq"] = .int(event.seq)
-            ack["result"] = event.data
+            ack.int("seq", event.seq)
+            ack.raw("result", event.encodedData)
         case .failed(let error):
             var extra: [String: JSONValue] = [:]
             if let current = error.current { extra["current"] = current }
@@ -89,7 +89,7 @@ extension HuddleServer {
                                            details: error.details.map { ($0.field, $0.problem.rawValue) }, extra: extra)
             return (error.code.httpStatus, message.bytes)
         }
-        return (200, JSONValue.object(ack).encoded())
+        return (200, ack.finish())
     }
 
     /// A direct answer to one session; held back behind a replay in progress.

@@ -172,7 +172,8 @@ public final class HuddleServer {
             if connection.replaysInFlight > 0 {
                 connection.heldDuringReplay.append(HeldMessage(seq: seq, frame: frame))
             } else {
-                write(frame, to: session, delivery: .prompt, slow: &slow)
+                // The sender's own copy leaves with its ack, which is prompt.
+                write(frame, to: session, delivery: .batched, slow: &slow)
             }
         }
         for connection in slow { connection.dropSlowConsumer() }

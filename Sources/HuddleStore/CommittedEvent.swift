@@ -23,6 +23,8 @@ public struct CommittedEvent: Sendable {
     public let at: String
     public let by: Attribution
     public let data: JSONValue
+    /// `data` as JSON text, as stored; the ack's `result` reuses it.
+    public let encodedData: [UInt8]
     /// The wire message, encoded once on the store thread:
     /// `{"type":..,"seq":..,"at":..,"by":{"user":..,"name":..,"session":..},"data":{..}}`.
     public let message: [UInt8]
@@ -39,6 +41,7 @@ public struct CommittedEvent: Sendable {
         self.at = at
         self.by = by
         self.data = data
+        self.encodedData = encodedData
         self.message = Self.encodeMessage(seq: seq, type: type, at: at, by: by, encodedData: encodedData)
     }
 

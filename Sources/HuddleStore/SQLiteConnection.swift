@@ -34,6 +34,12 @@ final class SQLiteConnection {
         guard code == SQLITE_OK else { throw error(code) }
     }
 
+    /// Runs one statement from the statement cache: for the statements every
+    /// batch repeats (savepoints, commit), which `execute` would compile each time.
+    func run(_ sql: String) throws(SQLiteError) {
+        try statement(sql).run()
+    }
+
     /// The prepared statement for `sql`, compiled once and reset before reuse.
     func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let cached = statements[sql] {

@@ -17,7 +17,7 @@ extension StoreDatabase {
         var batchSeqs: [String: Int] = [:]
         do {
             let connection = try usableConnection()
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.run("BEGIN IMMEDIATE")
             do {
                 var replies: [PluginReply] = []
                 replies.reserveCapacity(jobs.count)
@@ -25,7 +25,7 @@ extension StoreDatabase {
                     replies.append(try run(job, on: connection, batchSeqs: &batchSeqs, log: log))
                 }
                 try trimHistory(of: batchSeqs, on: connection)
-                try connection.execute("COMMIT")
+                try connection.run("COMMIT")
                 latestSeqs.merge(batchSeqs) { _, new in new }
                 return .success(replies)
             } catch {
@@ -41,7 +41,7 @@ extension StoreDatabase {
     private func run(_ job: PluginJob, on connection: SQLiteConnection, batchSeqs: inout [String: Int],
                      log: (String) -> Void) throws -> PluginReply {
         let request = job.request
-        try connection.execute("SAVEPOINT request")
+        try connection.run("SAVEPOINT request")
         let records = SQLiteRecordStore(connection: connection, plugin: job.pluginName, workspace: request.workspace)
         let timestamp = Identifiers.timestampNow()
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
@@ -60,12 +60,12 @@ extension StoreDatabase {
         }
         switch outcome {
         case .read(let result):
-            try connection.execute("RELEASE request")
+            try connection.run("RELEASE request")
             return .read(result)
         case .write(let event):
             let seq = (batchSeqs[request.workspace] ?? latestSeqs[request.workspace] ?? 0) + 1
             let committed = try append(event, seq: seq, at: timestamp, request: request, on: connection)
-            try connection.execute("RELEASE request")
+            try connection.run("RELEASE request")
             batchSeqs[request.workspace] = seq
             return .committed(committed)
         }

@@ -44,6 +44,27 @@ enum StoreSchema {
         ) WITHOUT ROWID;
         CREATE INDEX record_index_by_record ON record_index (plugin, workspace, kind, id);
         """,
+        // 2: events move to a rowid table. In a WITHOUT ROWID table a row over
+        // about 1 KB spills into overflow pages, which every insert writes and
+        // every retention delete reads back from disk; a kanban event with its
+        // column orders is that big.
+        """
+        CREATE TABLE events_by_rowid (
+            workspace TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            by_name TEXT NOT NULL,
+            by_session TEXT,
+            data TEXT NOT NULL,
+            UNIQUE (workspace, seq)
+        );
+        INSERT INTO events_by_rowid (workspace, seq, type, at, by_user, by_name, by_session, data)
+            SELECT workspace, seq, type, at, by_user, by_name, by_session, data FROM events ORDER BY workspace, seq;
+        DROP TABLE events;
+        ALTER TABLE events_by_rowid RENAME TO events;
+        """,
     ]
 
     /// The `user_version` of a fully migrated file.

@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Presets: s1 = 10 workspaces × 50 sessions, cursors at 10 Hz, 100 B, 20 s; \
             s2 = 100 × 100 idle sessions; s3 = 1 × 500 at 2 Hz, 20 s; \
-            s4 = 100 sessions in 1 workspace, kanban.move (or --write create) with 1–4 in flight each, 10 s.
+            s4 = 100 sessions in 1 workspace, each sending kanban.move (or --write create) at 50/s, 10 s. \
+            Sends follow each session's own clock (open loop), so a slow server shows as latency.
             """)
 
     @Option(help: "Server address.") var host = "127.0.0.1"
@@ -17,7 +18,7 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("s1, s2, s3 or s4.", valueName: "name")) var scenario: String
     @Option(help: "Workspaces (overrides the preset).") var workspaces: Int?
     @Option(help: "Sessions per workspace (overrides the preset).") var sessions: Int?
-    @Option(help: "Cursor messages per second per session (overrides the preset).") var rate: Double?
+    @Option(help: "Cursor messages (s1, s3) or durable writes (s4) per second per session (overrides the preset).") var rate: Double?
     @Option(help: "Approximate bytes per cursor message (overrides the preset).") var bytes: Int?
     @Option(help: "Measured window in seconds (overrides the preset).") var duration: Double?
     @Option(help: ArgumentHelp("s4 writes: create (kanban.create) or move (kanban.move of one task per session).", valueName: "kind"))

@@ -13,9 +13,12 @@ final class StoreFixture {
     let deliveryQueue = DispatchQueue(label: "store-tests.delivery")
     private let logRecorder = LogRecorder()
 
-    init(historyLimit: Int = 10_000, busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds) throws {
+    /// `prepareFile` may write the database file before the store opens it.
+    init(historyLimit: Int = 10_000, busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds,
+         prepareFile: ((String) throws -> Void)? = nil) throws {
         directory = try TemporaryDirectory(prefix: "huddle-store")
         path = directory.file("data/huddle.sqlite")
+        try prepareFile?(path)
         store = try Self.open(path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
                               queue: deliveryQueue, log: logRecorder.record)
     }

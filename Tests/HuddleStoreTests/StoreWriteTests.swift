@@ -123,6 +123,29 @@ import Testing
         #expect(fixture.send("add", workspace: "a").event?.seq == 4)
     }
 
+    @Test func aVersionOneFileKeepsItsEpochEventsAndSeqsThroughTheMigrations() throws {
+        let fixture = try StoreFixture(prepareFile: { path in
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let connection = try SQLiteConnection(path: path, create: true)
+            try connection.execute(StoreSchema.migrations[0])
+            try connection.execute("""
+                INSERT INTO meta (key, value) VALUES ('epoch', 'e_before');
+                INSERT INTO events (workspace, seq, type, at, by_user, by_name, by_session, data) VALUES
+                    ('w1', 1, 'counter.added', '2026-11-22T10:00:00.000Z', 'alice', 'Alice', NULL, '{"total":1}'),
+                    ('w1', 2, 'counter.added', '2026-11-22T10:00:01.000Z', 'alice', 'Alice', 's_1', '{"total":2}');
+                PRAGMA user_version = 1;
+                """)
+            connection.close()
+        })
+        #expect(fixture.store.epoch == "e_before")
+        let events = fixture.events("w1", since: 0).page?.events ?? []
+        #expect(events.map(\.seq) == [1, 2])
+        #expect(events.map(\.data) == [["total": 1], ["total": 2]])
+        #expect(events.last?.by == Attribution(user: "alice", name: "Alice", session: "s_1"))
+        #expect(fixture.send("add").event?.seq == 3)
+    }
+
     @Test func newFileGetsNewEpoch() throws {
         let first = try StoreFixture()
         let second = try StoreFixture()
