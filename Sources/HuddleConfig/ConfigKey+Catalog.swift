@@ -34,6 +34,7 @@ extension ConfigKey {
         .integer("limits", "burst", \.limits.burst, C.Limits.burstRange),
         .integer("limits", "max_send_buffer_bytes", \.limits.maxSendBufferBytes, C.Limits.maxSendBufferBytesRange),
         .integer("limits", "max_connections", \.limits.maxConnections, C.Limits.maxConnectionsRange),
+        .integer("limits", "max_pending_requests", \.limits.maxPendingRequests, C.Limits.maxPendingRequestsRange),
 
         .boolean("diagnostics", "echo", \.diagnostics.echo),
 

@@ -99,6 +99,11 @@ extension HuddleConfig {
         /// `max_connections`: open WebSocket sessions; over it, HTTP 503.
         public var maxConnections = 20_000
         public static let maxConnectionsRange = 1...10_000_000
+        /// `max_pending_requests`: plugin requests of one session waiting for
+        /// storage; more are refused `rate_limited`, so a client cannot queue
+        /// unbounded work (and memory) behind a slow store.
+        public var maxPendingRequests = 100
+        public static let maxPendingRequestsRange = 1...100_000
 
         public init() {}
     }

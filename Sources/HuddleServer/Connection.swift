@@ -32,6 +32,8 @@ final class Connection {
     /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
     static let closeHandshakeTimeoutMs: UInt64 = 2000
     var replaysInFlight = 0
+    /// Plugin requests sent to the store and not answered yet (`limits.max_pending_requests`).
+    var pluginRequestsPending = 0
     var heldDuringReplay: [HeldMessage] = []
 
     init(tcp: TCPConnection, server: HuddleServer) {

@@ -17,11 +17,28 @@ extension HuddleServer {
             send(Self.unknownType(call.type, id: call.id).bytes, to: session)
             return
         }
+        guard let connection = session.connection else { return }
+        guard connection.pluginRequestsPending < config.limits.maxPendingRequests else {
+            let refusal = Self.tooManyPending(id: call.id, limit: config.limits.maxPendingRequests)
+            metrics.countOut(refusal)
+            send(refusal.bytes, to: session)
+            return
+        }
         let request = PluginRequest(type: call.type, data: call.data, user: session.identity.pluginUser,
                                     session: session.id, workspace: workspace)
+        connection.pluginRequestsPending += 1
         run(entry, request) { [unowned self] reply in
+            connection.pluginRequestsPending -= 1
             self.send(Self.answer(reply, id: call.id).message, to: session)
         }
+    }
+
+    /// A pending request is answered within a batch or two; 100 ms leaves room for several.
+    static let pendingRetryAfterMs = 100
+
+    private static func tooManyPending(id: JSONValue?, limit: Int) -> Outgoing {
+        Hub.errorMessage(code: "rate_limited", message: "\(limit) requests are already waiting for storage; retry after their acks",
+                         id: id, extra: ["retry_after_ms": .int(pendingRetryAfterMs)])
     }
 
     /// `POST /api/workspaces/{ws}/messages`: the same pipeline, answered over HTTP.

@@ -80,7 +80,7 @@ public final class HuddleServer {
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
-        store.close()
+        store.shutDown()
     }
 
     // MARK: Connections

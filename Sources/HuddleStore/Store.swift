@@ -95,9 +95,20 @@ public final class Store {
     }
 
     /// Finishes queued jobs, then stops the thread and closes the database.
-    /// Blocks; for shutdown and tests. Later calls do nothing.
+    /// Blocks; for tests and tools. Later calls do nothing.
     public func close() {
         thread.stop()
+    }
+
+    /// For server shutdown: finishes the batch under way, answers every job
+    /// not started yet `unavailable` (nothing of theirs was written, so a
+    /// client that retries loses nothing), then closes. Blocks for one batch
+    /// at most, which keeps shutdown within its bound however long the queue.
+    public func shutDown() {
+        let deliver = self.deliver
+        thread.stop { abandoned in
+            for job in abandoned { job.abandon(deliver: deliver) }
+        }
     }
 
     // MARK: The store thread

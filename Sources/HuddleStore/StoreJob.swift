@@ -1,4 +1,5 @@
 import Dispatch
+import HuddlePluginKit
 
 /// Work queued for the store thread.
 enum StoreJob {
@@ -6,6 +7,19 @@ enum StoreJob {
     case history(HistoryJob)
     /// Runs with the database on the store thread (`Store.withRecordStore`).
     case transaction(TransactionJob)
+
+    /// Answers a job that will not run: the store is shutting down.
+    func abandon(deliver: (@escaping () -> Void) -> Void) {
+        switch self {
+        case .plugin(let job):
+            let failure = PluginError(.unavailable, "the server is shutting down; nothing was written")
+            deliver { job.reply(.failed(failure)) }
+        case .history(let job):
+            deliver { job.reply(.failure(.unavailable("the server is shutting down"))) }
+        case .transaction(let job):
+            job.abandon()
+        }
+    }
 }
 
 /// A history read waiting for the store thread.
@@ -29,6 +43,13 @@ final class TransactionJob {
 
     func run(_ database: StoreDatabase) {
         work?(database)
+        work = nil
+        done.signal()
+    }
+
+    /// Wakes the caller without running the work; its outcome stays the
+    /// "store closed" failure it started with.
+    func abandon() {
         work = nil
         done.signal()
     }

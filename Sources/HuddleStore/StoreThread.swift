@@ -1,8 +1,12 @@
 import Foundation
 
-/// A thread that runs jobs from a queue, handing over every job queued so
-/// far at once so the caller can commit them as one batch.
+/// A thread that runs jobs from a queue, handing over the jobs queued so far
+/// (up to `maxBatch`) at once so the caller can commit them as one batch.
 final class StoreThread<Job> {
+    /// A bound on one batch, so a backlog cannot hold every earlier reply
+    /// (and a shutdown) behind one huge transaction.
+    static var maxBatch: Int { 256 }
+
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopping = false
@@ -33,13 +37,18 @@ final class StoreThread<Job> {
     }
 
     /// Lets the thread finish every queued job, then waits until it has exited.
-    /// Only the first call waits; later calls return at once.
-    func stop() {
+    /// Only the first call waits; later calls return at once. With
+    /// `abandon`, only the batch under way finishes: the jobs not started are
+    /// taken off the queue and handed to `abandon` on the calling thread.
+    func stop(abandon: (([Job]) -> Void)? = nil) {
         condition.lock()
         let alreadyStopping = stopping
         stopping = true
+        var abandoned: [Job] = []
+        if abandon != nil { swap(&abandoned, &queue) }
         condition.signal()
         condition.unlock()
+        if !abandoned.isEmpty { abandon?(abandoned) }
         // Called from the thread itself (the last reference dropped there), the
         // thread exits after the current batch; waiting would deadlock.
         if !alreadyStopping && Thread.current !== worker { finished.wait() }
@@ -49,8 +58,8 @@ final class StoreThread<Job> {
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
-            let jobs = queue
-            queue = []
+            let jobs = Array(queue.prefix(Self.maxBatch))
+            queue.removeFirst(jobs.count)
             condition.unlock()
             if jobs.isEmpty { break }
             process(jobs)

@@ -26,6 +26,7 @@ import Testing
     #expect(config.limits.burst == 100)
     #expect(config.limits.maxSendBufferBytes == 1_048_576)
     #expect(config.limits.maxConnections == 20000)
+    #expect(config.limits.maxPendingRequests == 100)
     #expect(config.diagnostics.echo == false)
     #expect(config.log.level == "info")
     #expect(config.pluginTables.isEmpty)

@@ -52,6 +52,7 @@ private let boundedKeys = [
     BoundedKey(section: "limits", name: "burst", range: 1...100_000),
     BoundedKey(section: "limits", name: "max_send_buffer_bytes", range: 4096...1_073_741_824),
     BoundedKey(section: "limits", name: "max_connections", range: 1...10_000_000),
+    BoundedKey(section: "limits", name: "max_pending_requests", range: 1...100_000),
 ]
 
 @Test(arguments: boundedKeys)

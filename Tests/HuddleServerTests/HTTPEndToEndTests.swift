@@ -1,5 +1,6 @@
 import HuddleJSON
 import HuddleTestSupport
+import HuddleWebSocket
 import Testing
 
 @Suite struct HTTPEndToEndTests {
@@ -75,6 +76,30 @@ import Testing
 }
 
 @Suite struct RateLimitEndToEndTests {
+    @Test func requestsBeyondThePendingLimitAreRefusedAndNotWritten() throws {
+        let server = try ServerProcess(environment: ["HUDDLE_LIMITS_MAX_PENDING_REQUESTS": "2"])
+        let member = try server.join("pending", user: "u")
+        // One write, so the server reads every request before any can be answered.
+        let requests = (0..<10).flatMap { index in
+            FrameEncoder.frame(.text, payload: JSONValue.object([
+                "type": "contacts.create", "id": .int(index), "data": ["name": .string("Contact \(index)")],
+            ]).encoded(), maskKey: 0x1234_5678)
+        }
+        try member.client.sendRaw(requests)
+        var acked: [Int] = []
+        var refused: [Int] = []
+        while acked.count + refused.count < 10 {
+            let reply = try member.client.receiveJSON()
+            guard let id = reply["id"]?.intValue else { continue }
+            if reply["type"] == "ack" { acked.append(id) }
+            if reply["code"] == "rate_limited" && reply["retry_after_ms"] == 100 { refused.append(id) }
+        }
+        #expect(acked == [0, 1])
+        #expect(refused == Array(2..<10))
+        let history = try server.get("/api/workspaces/pending/events?since=0")
+        #expect(history.json?["events"]?.arrayValue?.count == 2)
+    }
+
     @Test func overTheBucketIsRateLimitedAndCounted() throws {
         let server = try ServerProcess(environment: ["HUDDLE_LIMITS_BURST": "3", "HUDDLE_LIMITS_MESSAGES_PER_SECOND": "1"])
         let member = try server.join("rl", user: "u")
