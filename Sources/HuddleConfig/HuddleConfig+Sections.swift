@@ -13,10 +13,11 @@ extension HuddleConfig {
         /// `shutdown_timeout_ms`: bound on a graceful shutdown.
         public var shutdownTimeoutMs = 5000
         public static let shutdownTimeoutMsRange = 0...600_000
-        /// `relay_batch_ms`: how long a cursor or typing relay may wait to
-        /// share one write with the session's other output; 0 sends it at the
-        /// end of the loop turn.
-        public var relayBatchMs = 4
+        /// `relay_batch_ms`: how long relays and broadcasts (cursor, typing,
+        /// presence, other sessions' durable events) may wait to share one
+        /// write with the session's other output; 0 sends them at the end of
+        /// the loop turn. Acks, errors and welcomes never wait.
+        public var relayBatchMs = 3
         public static let relayBatchMsRange = 0...1000
 
         public init() {}

@@ -10,7 +10,7 @@ import Testing
     #expect(config.server.host == "127.0.0.1")
     #expect(config.server.port == 8080)
     #expect(config.server.shutdownTimeoutMs == 5000)
-    #expect(config.server.relayBatchMs == 4)
+    #expect(config.server.relayBatchMs == 3)
     #expect(config.auth.mode == .dev)
     #expect(config.auth.jwtSecret == nil)
     #expect(config.auth.allowedOrigins == ["*"])
