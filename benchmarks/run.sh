@@ -3,7 +3,7 @@
 # machine (new SQLite file, so S2's RSS baseline and S4's board start empty).
 # Usage: benchmarks/run.sh SCENARIO [extra bench options...]
 # Server limits can be passed through the environment, e.g.
-#   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --write move
+#   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --rate 100
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
