@@ -13,7 +13,7 @@ extension TCPConnection {
 
     /// Queues `buffer` to go out within `EventLoop.batchDelayMs`, together
     /// with whatever else the connection gets meanwhile. For output that
-    /// tolerates a few milliseconds (cursor relays): fewer, larger writes.
+    /// tolerates a few milliseconds (relays, broadcasts): fewer, larger writes.
     /// A plain `write` in the meantime sends the batch along at once.
     public func writeBatched(_ buffer: OutboundBuffer) {
         guard enqueue(buffer), !isScheduledForFlush, !isWaitingForBatch else { return }

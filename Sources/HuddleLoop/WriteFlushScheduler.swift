@@ -9,9 +9,10 @@ import CUV
 /// The handle is started only while some connection has output queued, so it
 /// never keeps an idle loop alive.
 ///
-/// Batched writes (`TCPConnection.writeBatched`) wait for a timer instead: on loopback and LAN the kernel's cost is per write call, not per
-/// byte, so letting a busy connection's relays gather for a few milliseconds
-/// divides the number of writes it needs.
+/// Batched writes (`TCPConnection.writeBatched`) wait for a timer instead.
+/// On loopback and LAN the kernel's cost is per write call, not per byte, so
+/// letting a busy connection's relays gather for a few milliseconds divides
+/// the number of writes it needs.
 final class WriteFlushScheduler: LoopHandleOwner {
     private let uvLoop: UnsafeMutablePointer<uv_loop_t>
     private let handle: UnsafeMutablePointer<uv_prepare_t>

@@ -13,8 +13,8 @@ final class Connection {
     let tcp: TCPConnection
     unowned let server: HuddleServer
     private(set) var phase = Phase.http
-    /// Boxed, because the parser is about half of a Connection's size and an
-    /// upgraded connection, most of them, frees it.
+    /// Boxed so that the upgrade frees it: the parser is about half of a
+    /// Connection's size, and most connections become WebSockets.
     private var http: HTTPSide? = HTTPSide()
     private var reader: MessageReader?
     /// An HTTP answer is being computed off the loop (store); later pipelined
