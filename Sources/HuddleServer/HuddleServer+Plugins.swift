@@ -14,14 +14,12 @@ extension HuddleServer {
         let session = call.session
         let workspace = session.workspace.id
         guard let entry = registry.plugins(forWorkspace: workspace).entry(forType: call.type) else {
-            send(Self.unknownType(call.type, id: call.id).bytes, to: session)
+            send(Self.unknownType(call.type, id: call.id), to: session)
             return
         }
         guard let connection = session.connection else { return }
         guard connection.pluginRequestsPending < config.limits.maxPendingRequests else {
-            let refusal = Self.tooManyPending(id: call.id, limit: config.limits.maxPendingRequests)
-            metrics.countOut(refusal)
-            send(refusal.bytes, to: session)
+            send(Self.tooManyPending(id: call.id, limit: config.limits.maxPendingRequests), to: session)
             return
         }
         let request = PluginRequest(type: call.type, data: call.data, user: session.identity.pluginUser,
@@ -61,7 +59,7 @@ extension HuddleServer {
         connection.awaitingResponse = true
         run(entry, pluginRequest) { reply in
             let answer = Self.answer(reply, id: envelope.id)
-            connection.respondLater(.json(answer.status, answer.message), to: request)
+            connection.respondLater(.json(answer.status, answer.message.bytes), to: request)
         }
     }
 
@@ -75,7 +73,7 @@ extension HuddleServer {
             case .committed(let event):
                 self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)
                 self.latestSeq[event.workspace] = event.seq
-                self.deliverDurable(event.message, seq: event.seq, in: event.workspace)
+                self.deliverDurable(event)
             case .failed(let error):
                 if error.code == .unavailable { self.metrics.storageErrors += 1 }
             case .read:
@@ -89,9 +87,11 @@ extension HuddleServer {
         Hub.errorMessage(code: "unknown_type", message: "no message type \(type) in this workspace", id: id)
     }
 
+    static let ackType = "ack"
+
     /// The `ack` or `error` for a plugin reply, with the HTTP status the same answer gets on `/api`.
-    private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: [UInt8]) {
-        var ack = MessageWriter(type: "ack")
+    private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: Outgoing) {
+        var ack = MessageWriter(type: Self.ackType)
         ack.valueIfPresent("id", id)
         switch reply {
         case .read(let result):
@@ -104,15 +104,16 @@ extension HuddleServer {
             if let current = error.current { extra["current"] = current }
             let message = Hub.errorMessage(code: error.code.rawValue, message: error.message, id: id,
                                            details: error.details.map { ($0.field, $0.problem.rawValue) }, extra: extra)
-            return (error.code.httpStatus, message.bytes)
+            return (error.code.httpStatus, message)
         }
-        return (200, ack.finish())
+        return (200, Outgoing(type: Self.ackType, bytes: ack.finish()))
     }
 
     /// A direct answer to one session; held back behind a replay in progress.
-    private func send(_ message: [UInt8], to session: Session) {
+    private func send(_ message: Outgoing, to session: Session) {
         guard let connection = session.connection else { return }
-        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
+        metrics.countOut(message)
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message.bytes))
         if connection.replaysInFlight > 0 {
             connection.heldDuringReplay.append(HeldMessage(seq: nil, frame: frame))
         } else {

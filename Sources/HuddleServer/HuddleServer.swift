@@ -163,9 +163,11 @@ public final class HuddleServer {
 
     /// Durable events skip sessions that are replaying history: those get them
     /// after `synced`, in order, exactly once.
-    func deliverDurable(_ message: [UInt8], seq: Int, in workspaceID: String) {
-        guard let workspace = hub.workspace(workspaceID) else { return }
-        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
+    func deliverDurable(_ event: CommittedEvent) {
+        metrics.countOut(type: event.type)
+        guard let workspace = hub.workspace(event.workspace) else { return }
+        let seq = event.seq
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: event.message))
         var slow: [Connection] = []
         for session in workspace.connectedSessions {
             guard let connection = session.connection else { continue }

@@ -26,10 +26,11 @@ final class ServerMetrics {
     private static let rateLimitedCode = Array(#""code":"rate_limited""#.utf8)
 
     func countOut(_ outgoing: Outgoing) {
-        messagesOut[outgoing.type, default: 0] += 1
+        countOut(type: outgoing.type)
         // Errors are rare, so finding the code in the bytes costs nothing on the hot path.
         if outgoing.type == "error", outgoing.bytes.firstRange(of: Self.rateLimitedCode) != nil { rateLimited += 1 }
     }
+    func countOut(type: String) { messagesOut[type, default: 0] += 1 }
     func countClose(_ code: UInt16) { closesByCode[code, default: 0] += 1 }
 
     struct Gauges {

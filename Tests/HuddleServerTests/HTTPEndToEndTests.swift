@@ -50,6 +50,21 @@ import Testing
         }
     }
 
+    @Test func acksErrorsAndDurableEventsAreCountedAsMessagesOut() throws {
+        let own = try ServerProcess()
+        let member = try own.join("counted", user: "u")
+        try member.send(["type": "contacts.create", "id": 1, "data": ["name": "Acme"]])
+        _ = try member.waitFor("ack")
+        try member.send(["type": "contacts.create", "id": 2, "data": ["name": 42]])
+        _ = try member.waitFor("error")
+        let answer = try HTTPTestClient.request(port: own.port, method: "GET", path: "/metrics")
+        let text = String(decoding: answer.body, as: UTF8.self)
+        for line in ["huddle_messages_out_total{type=\"ack\"} 1", "huddle_messages_out_total{type=\"contacts.created\"} 1",
+                     "huddle_messages_out_total{type=\"error\"} 1"] {
+            #expect(text.contains(line), "missing \(line)")
+        }
+    }
+
     @Test func eventsEndpointPagesAndRefusesGoneHistory() throws {
         let member = try server.join("ev", user: "u")
         for i in 0..<3 { try member.send(["type": "contacts.create", "id": .int(i), "data": ["name": .string("C\(i)")]]); _ = try member.waitFor("ack") }
