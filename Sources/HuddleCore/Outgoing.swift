@@ -6,7 +6,8 @@ public struct Outgoing {
         case prompt
         /// Within `server.relay_batch_ms`, in one write with the session's
         /// other output (order is kept): presence broadcasts, which a mass
-        /// reconnect sends to everyone in the workspace.
+        /// reconnect sends to everyone in the workspace. The server sends
+        /// other sessions' copies of durable events this way too.
         case batched
         /// Batched, and skipped for a slow consumer (PROTOCOL.md §8):
         /// cursor and typing relays.
