@@ -25,15 +25,6 @@ public final class SignalWatcher: LoopHandleOwner {
         LoopHandle.attach(self, to: handle)
     }
 
-    /// Whether the watcher keeps `EventLoop.run()` from returning (default
-    /// true). A server's SIGTERM watcher sets it false.
-    public var keepsLoopAlive: Bool = true {
-        didSet {
-            guard !isClosing else { return }
-            LoopHandle.setKeepsLoopAlive(handle, keepsLoopAlive)
-        }
-    }
-
     /// Stops watching; libuv restores the default disposition once no
     /// watcher for the signal remains. Idempotent.
     public func close() {

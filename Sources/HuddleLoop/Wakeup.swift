@@ -53,14 +53,6 @@ public final class Wakeup<Item>: LoopHandleOwner, @unchecked Sendable {
         uv_async_send(handle)
     }
 
-    /// Whether the wakeup keeps `EventLoop.run()` from returning (default true).
-    public var keepsLoopAlive: Bool = true {
-        didSet {
-            guard !isClosedForLoop else { return }
-            LoopHandle.setKeepsLoopAlive(handle, keepsLoopAlive)
-        }
-    }
-
     /// Closing state as the loop sees it; `isClosed` is the copy `send` reads.
     private var isClosedForLoop = false
 
