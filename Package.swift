@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
-// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite,
+// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite and libpq,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -34,7 +36,7 @@ let package = Package(
 
         // MARK: I/O
         .target(name: "HuddleLoop", dependencies: ["CUV"]),
-        .target(name: "HuddleStore", dependencies: ["CSQLite", "HuddlePluginKit"]),
+        .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -59,7 +61,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .target(name: "HuddleTestSupport", dependencies: ["HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore"],
+        .target(name: "HuddleTestSupport", dependencies: ["HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore", "CLibPQ"],
                 path: "Tests/HuddleTestSupport"),
         .testTarget(name: "HuddleJSONTests", dependencies: ["HuddleJSON"]),
         .testTarget(name: "HuddleLoopTests", dependencies: ["HuddleLoop"]),

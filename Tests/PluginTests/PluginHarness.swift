@@ -3,7 +3,8 @@ import HuddleStore
 import HuddleTestSupport
 import Testing
 
-/// One plugin over a real SQLite store in a temporary directory, driven the
+/// One plugin over a real store (SQLite in a temporary directory, or a new
+/// PostgreSQL database: `TestStorage`), driven the
 /// way the server drives it: each request runs in its own transaction, which
 /// is rolled back when the plugin throws.
 ///
@@ -21,7 +22,8 @@ final class PluginHarness<Plugin: WorkspacePlugin> {
 
     init(options: [String: JSONValue] = [:]) throws {
         directory = try TemporaryDirectory(prefix: "huddle-plugin")
-        store = try Store(path: directory.file("huddle.sqlite"), historyLimit: 1000, deliver: { $0() })
+        store = try Store(location: TestStorage.fresh(file: "huddle.sqlite", in: directory), historyLimit: 1000,
+                          deliver: { $0() })
         plugin = try Plugin(options: PluginOptions(pluginName: Plugin.name, table: options))
     }
 
