@@ -21,15 +21,14 @@ extension PostgresDatabase {
     /// Runs `jobs` in one transaction, each inside its own savepoint, then
     /// gives the batch's events their seqs and commits once.
     ///
-    /// Seqs are taken at the end, from each workspace's counter row, in
-    /// workspace order: the row locks are held only from there to the commit,
-    /// and two processes' batches always take them in the same order. A
-    /// plugin error rolls back only its own request; any storage failure
+    /// Seqs are taken at the end, from each workspace's counter row, which
+    /// the batch's workspace locks already guard. A plugin error rolls back only its own request; any storage failure
     /// fails the whole batch as `unavailable` and drops the connection.
     func runBatch(_ jobs: [PluginJob], log: (String) -> Void) -> Result<[PluginReply], Error> {
         do {
             let connection = try usableConnection()
             try connection.enqueue("BEGIN")
+            try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
             do {
                 var results: [RequestResult] = []
                 results.reserveCapacity(jobs.count)
@@ -42,6 +41,21 @@ extension PostgresDatabase {
         } catch {
             dropConnection()
             return .failure(error)
+        }
+    }
+
+    /// The advisory lock namespace of workspace writes ("Hudd").
+    static let workspaceLockClass = 0x4875_6464
+
+    /// Serializes writes per workspace across every process on this database:
+    /// a plugin reads, checks (`version`, a unique email) and writes as the
+    /// only writer of its workspace, as on SQLite. The locks are taken for
+    /// the whole batch at once, in sorted order, so two batches never
+    /// deadlock; they are released by the commit.
+    func lockWorkspaces(_ workspaces: Set<String>, on connection: PGConnection) throws {
+        for workspace in workspaces.sorted() {
+            try connection.enqueue("SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
+                                   [.int(Self.workspaceLockClass), .text(workspace)])
         }
     }
 

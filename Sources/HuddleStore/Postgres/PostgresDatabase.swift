@@ -69,6 +69,7 @@ extension PostgresDatabase: StorageBackend {
             let connection = try usableConnection()
             try connection.enqueue("BEGIN")
             do {
+                try lockWorkspaces([workspace], on: connection)
                 let records = PGRecordStore(connection: connection, plugin: plugin, workspace: workspace, savepoints: false)
                 let value = try body(records)
                 try records.checkWrites()
