@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "huddle", targets: ["huddle"]),
         .library(name: "HuddlePluginKit", targets: ["HuddlePluginKit"]),
+        .library(name: "HuddlePluginTesting", targets: ["HuddlePluginTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,8 +60,11 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .target(name: "HuddleTestSupport", dependencies: ["HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore"],
-                path: "Tests/HuddleTestSupport"),
+        // The kit plugin authors test with: a plugin over a real store.
+        .target(name: "HuddlePluginTesting", dependencies: ["HuddlePluginKit", "HuddleStore"]),
+        .target(name: "HuddleTestSupport", dependencies: [
+            "HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore", "HuddlePluginTesting",
+        ], path: "Tests/HuddleTestSupport"),
         .testTarget(name: "HuddleJSONTests", dependencies: ["HuddleJSON"]),
         .testTarget(name: "HuddleLoopTests", dependencies: ["HuddleLoop"]),
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
@@ -68,7 +72,7 @@ let package = Package(
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
-        .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddleStore", "HuddleTestSupport"]),
+        .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
         .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,7 +1,7 @@
 import HuddlePluginKit
 
 /// The `notes` domain: short texts hanging on a subject such as
-/// `contact:<id>` or `task:<id>` (PROTOCOL.md §7).
+/// `contact:<id>` or `task:<id>` (docs/protocol.md, "notes").
 ///
 /// Options (`[plugins.notes]`): `max_length` (default 10000), the longest
 /// body in Unicode scalars.
@@ -44,8 +44,8 @@ public final class NotesPlugin: WorkspacePlugin {
 
         let id = context.newID()
         let note = context.newRecord(id: id, fields: fields.accepted, by: request.user)
-        try context.records.insert(kind: Self.kind, id: id, value: note, index: [Self.subjectIndex: subject])
-        return .write(PluginEvent(type: "notes.added", data: ["note": note]))
+        try context.records.insert(note, kind: Self.kind, index: [Self.subjectIndex: subject])
+        return .write(PluginEvent(type: "notes.added", data: ["note": note.value]))
     }
 
     private func edit(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -60,9 +60,8 @@ public final class NotesPlugin: WorkspacePlugin {
         try existing.requireVersion(version)
 
         let note = context.revision(of: existing, changes: fields.accepted, by: request.user)
-        try context.records.update(kind: Self.kind, id: id, value: note, index: Self.index(of: existing),
-                                   version: existing.version + 1)
-        return .write(PluginEvent(type: "notes.edited", data: ["note": note]))
+        try context.records.update(note, kind: Self.kind, index: Self.index(of: existing))
+        return .write(PluginEvent(type: "notes.edited", data: ["note": note.value]))
     }
 
     private func delete(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {

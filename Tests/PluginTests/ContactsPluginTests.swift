@@ -1,5 +1,6 @@
 import Contacts
 import HuddlePluginKit
+import HuddlePluginTesting
 import Testing
 
 private typealias Harness = PluginHarness<ContactsPlugin>
