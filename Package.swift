@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "huddle", targets: ["huddle"]),
         .library(name: "HuddlePluginKit", targets: ["HuddlePluginKit"]),
         .library(name: "HuddlePluginTesting", targets: ["HuddlePluginTesting"]),
+        // The whole command line as a library, for a team's own server with its own plugins.
+        .library(name: "HuddleCommand", targets: ["HuddleCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,11 +55,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
         .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
-        .executableTarget(name: "huddle", dependencies: [
-            "HuddleServer", "HuddleConfig", "HuddleBench",
+        .target(name: "HuddleCommand", dependencies: [
+            "HuddleServer", "HuddleConfig", "HuddleBench", "HuddlePluginKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "huddle", dependencies: ["HuddleCommand"]),
 
         // MARK: Tests
         // The kit plugin authors test with: a plugin over a real store.
