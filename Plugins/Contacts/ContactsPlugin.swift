@@ -67,7 +67,7 @@ public final class ContactsPlugin: WorkspacePlugin {
         }
         let (id, changes) = try fields.validated(requestedID, requestedChanges)
 
-        let existing = try existingContact(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version)
 
@@ -83,7 +83,7 @@ public final class ContactsPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingContact(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version)
 
@@ -96,7 +96,7 @@ public final class ContactsPlugin: WorkspacePlugin {
     private func get(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
         let fields = RequestFields(request.data, allowed: ["id"])
         let id = try fields.validated(fields.id())
-        return .read(result: ["contact": try existingContact(id, context.records).value])
+        return .read(result: ["contact": try context.records.existing(kind: Self.kind, id: id).value])
     }
 
     /// Filters and sorts in memory: a workspace's address book is small
@@ -136,13 +136,6 @@ public final class ContactsPlugin: WorkspacePlugin {
         if holders.contains(where: { $0.id != id }) {
             fields.record(ContactFields.email.field, .duplicate)
         }
-    }
-
-    private func existingContact(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let contact = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("contact", id: id)
-        }
-        return contact
     }
 
     private static func index(of contact: JSONValue) -> [String: String] {

@@ -105,7 +105,7 @@ public final class KanbanPlugin: WorkspacePlugin {
         let version = fields.version()
         let (id, changes) = try fields.validated(requestedID, requestedChanges)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         let order = try BoardOrder.load(from: context.records)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
@@ -131,7 +131,7 @@ public final class KanbanPlugin: WorkspacePlugin {
         }
         let (id, target, position) = try fields.validated(requestedID, requestedColumn, requestedPosition)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
 
@@ -157,7 +157,7 @@ public final class KanbanPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         var order = try BoardOrder.load(from: context.records)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
@@ -194,12 +194,7 @@ public final class KanbanPlugin: WorkspacePlugin {
     /// The `column` field: a configured column's name, or `nil` when it is
     /// absent or wrong (`unknown_column` for a name not configured).
     private func readColumn(_ fields: RequestFields, required: Bool = false) -> String? {
-        guard let column = fields.string(Self.column.required(required)) else { return nil }
-        guard columns.contains(column) else {
-            fields.record(Self.column.field, .unknownColumn)
-            return nil
-        }
-        return column
+        fields.string(Self.column.required(required), oneOf: columns, otherwise: .unknownColumn)
     }
 
     /// Records `wip_limit` on `column` when one more task would bring
@@ -208,13 +203,6 @@ public final class KanbanPlugin: WorkspacePlugin {
         if let limit = wipLimits[column], order.tasks(in: column).count + 1 > limit {
             fields.record(Self.column.field, .wipLimit)
         }
-    }
-
-    private func existingTask(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let task = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("task", id: id)
-        }
-        return task
     }
 
     /// A task as clients see it: the stored fields plus `column` and

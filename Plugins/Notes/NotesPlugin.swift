@@ -55,7 +55,7 @@ public final class NotesPlugin: WorkspacePlugin {
         let version = fields.version()
         let (id, _) = try fields.validated(requestedID, requestedBody)
 
-        let existing = try existingNote(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try requireAuthorOrAdmin(request, existing, action: "edit")
         try existing.requireVersion(version)
 
@@ -70,7 +70,7 @@ public final class NotesPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingNote(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try requireAuthorOrAdmin(request, existing, action: "delete")
         try existing.requireVersion(version)
 
@@ -85,13 +85,6 @@ public final class NotesPlugin: WorkspacePlugin {
         let subject = try fields.validated(fields.string(Self.subject))
         let notes = try context.records.find(kind: Self.kind, index: Self.subjectIndex, value: subject)
         return .read(result: ["notes": .array(notes.map(\.value))])
-    }
-
-    private func existingNote(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let note = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("note", id: id)
-        }
-        return note
     }
 
     /// A note keeps its subject for life, so its index entry is rewritten as it was.

@@ -33,6 +33,13 @@ public protocol RecordStore: AnyObject {
 }
 
 extension RecordStore {
+    /// The record of `kind` with `id`, or `not_found` ("no <kind> with id
+    /// <id>") when there is none: step 2 of every change to a record.
+    public func existing(kind: String, id: String) throws -> StoredRecord {
+        guard let record = try get(kind: kind, id: id) else { throw PluginError.notFound(kind, id: id) }
+        return record
+    }
+
     /// Stores a new record of a kind that has no index entries.
     public func insert(_ record: StoredRecord, kind: String) throws {
         try insert(record, kind: kind, index: [:])

@@ -122,6 +122,21 @@ public final class RequestFields {
         return text
     }
 
+    /// A string field checked against `rule` that must also be one of
+    /// `choices` (a configured column or stage); any other value is
+    /// `otherwise`. The string, or `nil` when it is absent, `null` or wrong.
+    @discardableResult
+    public func string(_ rule: StringRule, oneOf choices: [String],
+                       otherwise problem: FieldProblem.Problem = .invalidFormat) -> String? {
+        guard let text = string(rule) else { return nil }
+        guard choices.contains(text) else {
+            accepted[rule.field] = nil
+            record(rule.field, problem)
+            return nil
+        }
+        return text
+    }
+
     /// An array-of-strings field checked against `rule`: the strings, or
     /// `nil` when the field is absent, `null` or has a problem.
     @discardableResult
