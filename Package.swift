@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
-// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite,
+// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite and libpq,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -37,7 +39,7 @@ let package = Package(
 
         // MARK: I/O
         .target(name: "HuddleLoop", dependencies: ["CUV"]),
-        .target(name: "HuddleStore", dependencies: ["CSQLite", "HuddlePluginKit"]),
+        .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -64,7 +66,7 @@ let package = Package(
 
         // MARK: Tests
         // The kit plugin authors test with: a plugin over a real store.
-        .target(name: "HuddlePluginTesting", dependencies: ["HuddlePluginKit", "HuddleStore"]),
+        .target(name: "HuddlePluginTesting", dependencies: ["HuddlePluginKit", "HuddleStore", "CLibPQ"]),
         .target(name: "HuddleTestSupport", dependencies: [
             "HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore", "HuddlePluginTesting",
         ], path: "Tests/HuddleTestSupport"),

@@ -11,10 +11,11 @@ struct Serve: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @Option(help: "Listen address (server.host).") var host: String?
     @Option(help: "Listen port; 0 picks a free one (server.port).") var port: Int?
-    @Option(help: ArgumentHelp("SQLite file (storage.path).", valueName: "path")) var storage: String?
+    @Option(help: ArgumentHelp("SQLite file (storage.path), or a postgres:// URL (storage.postgres_url).", valueName: "path-or-url"))
+    var storage: String?
 
     func run() throws {
-        let config = try options.load(overrides: CommandLineOverrides(host: host, port: port, storagePath: storage))
+        let config = try options.load(overrides: CommandLineOverrides(host: host, port: port, storage: storage))
         Self.unblockShutdownSignals()
         let logger = LogSetup.bootstrapped(level: config.log.level)
         let server: HuddleServer

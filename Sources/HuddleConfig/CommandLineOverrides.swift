@@ -5,12 +5,14 @@ public struct CommandLineOverrides: Equatable, Sendable {
     public var host: String?
     /// `--port`: `server.port`.
     public var port: Int?
-    /// `--storage`: `storage.path`.
-    public var storagePath: String?
+    /// `--storage`: `storage.postgres_url` when it is a `postgres://` or
+    /// `postgresql://` URL, else `storage.path`. Either way it chooses the
+    /// backend, whatever the file or the environment chose.
+    public var storage: String?
 
-    public init(host: String? = nil, port: Int? = nil, storagePath: String? = nil) {
+    public init(host: String? = nil, port: Int? = nil, storage: String? = nil) {
         self.host = host
         self.port = port
-        self.storagePath = storagePath
+        self.storage = storage
     }
 }

@@ -7,6 +7,12 @@ extension ConfigKey {
     static let serverHost = string("server", "host", \.server.host)
     static let serverPort = integer("server", "port", \.server.port, C.Server.portRange)
     static let storagePath = string("storage", "path", \.storage.path)
+    static let storagePostgresURL = ConfigKey(section: "storage", name: "postgres_url", takesRawText: true) { value, config in
+        guard let text = value.string else { return mismatch(expected: "a postgres:// URL string", found: value) }
+        if let problem = PostgresURL.problem(with: text) { return problem }
+        config.storage.postgresURL = PostgresURL(text)
+        return nil
+    }
 
     static let catalog: [ConfigKey] = [
         serverHost,
@@ -19,6 +25,7 @@ extension ConfigKey {
         .stringList("auth", "allowed_origins", \.auth.allowedOrigins, validate: { AllowedOrigin.problem(with: $0) }),
 
         storagePath,
+        storagePostgresURL,
         .integer("storage", "history_limit", \.storage.historyLimit, C.Storage.historyLimitRange),
 
         .integer("presence", "heartbeat_ms", \.presence.heartbeatMs, C.Presence.heartbeatMsRange),

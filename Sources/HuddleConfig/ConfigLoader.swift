@@ -195,12 +195,28 @@ struct ConfigLoader {
     mutating func apply(_ overrides: CommandLineOverrides) {
         if let host = overrides.host { set(ConfigKey.serverHost, to: host, source: "--host") }
         if let port = overrides.port { set(ConfigKey.serverPort, to: port, source: "--port") }
-        if let path = overrides.storagePath { set(ConfigKey.storagePath, to: path, source: "--storage") }
+        if let storage = overrides.storage {
+            // The flag chooses the backend: the other key's value, from the
+            // file or the environment, no longer applies.
+            if PostgresURL.looksLikeURL(storage) {
+                set(ConfigKey.storagePostgresURL, to: storage, source: "--storage")
+                origins["storage.path"] = nil
+            } else {
+                set(ConfigKey.storagePath, to: storage, source: "--storage")
+                config.storage.postgresURL = nil
+                origins["storage.postgres_url"] = nil
+            }
+        }
     }
 
     // MARK: Rules across keys
 
     mutating func checkCombinations() {
+        if config.storage.postgresURL != nil, let pathSource = origins["storage.path"] {
+            report("storage.postgres_url", origins["storage.postgres_url"] ?? Self.defaultsSource,
+                   "and storage.path (set at \(pathSource)) are both set; keep storage.postgres_url for PostgreSQL "
+                   + "or storage.path for a SQLite file")
+        }
         if config.auth.mode == .jwt, config.auth.jwtSecret == nil {
             report("auth.jwt_secret", origins["auth.mode"] ?? Self.defaultsSource,
                    "is required when auth.mode is \"jwt\"; set HUDDLE_AUTH_JWT_SECRET to at least "

@@ -39,10 +39,14 @@ extension HuddleConfig {
         public init() {}
     }
 
-    /// `[storage]`: the SQLite database.
+    /// `[storage]`: the SQLite file, or the PostgreSQL database.
     public struct Storage: Equatable, Sendable {
-        /// `path`: SQLite file; its directories are created.
+        /// `path`: SQLite file; its directories are created. Not used when
+        /// `postgres_url` is set (setting both is an error).
         public var path = "data/huddle.sqlite"
+        /// `postgres_url`: a PostgreSQL database (`postgres://user:password@host:port/db`)
+        /// instead of the SQLite file; several Huddle processes may share it.
+        public var postgresURL: PostgresURL? = nil
         /// `history_limit`: durable events kept per workspace.
         public var historyLimit = 10_000
         public static let historyLimitRange = 1...100_000_000

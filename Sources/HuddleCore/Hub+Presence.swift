@@ -97,7 +97,7 @@ extension Hub {
 
     /// The welcome message (PROTOCOL.md §3) for a session just connected;
     /// `seq`, `epoch` and `plugins` come from the server.
-    public func welcome(for session: Session, resumed: Bool, seq: Int, epoch: String, plugins: JSONValue) -> Outgoing {
+    public func welcome(for session: Session, resumed: Bool, seq: Int, epoch: String?, plugins: JSONValue) -> Outgoing {
         let workspace = session.workspace
         var writer = MessageWriter(type: MessageType.welcome, capacity: 512)
         writer.int("protocol", protocolVersion)

@@ -2,9 +2,10 @@ import HuddlePluginKit
 import HuddleStore
 import Testing
 
-/// One plugin over a real record store in a temporary directory, driven the
-/// way the server drives it: each request runs in its own transaction on
-/// the store thread, rolled back when the plugin throws.
+/// One plugin over a real record store (SQLite in a temporary directory, or
+/// a new PostgreSQL database: ``TestStore/open(in:)``), driven the way the
+/// server drives it: each request runs in its own transaction on the store
+/// thread, rolled back when the plugin throws.
 ///
 /// Ids are `id-1`, `id-2`, … and each request gets the next tick of
 /// ``clock``, so tests can predict both. The checks it makes besides the
@@ -32,7 +33,7 @@ public final class PluginHarness<Plugin: WorkspacePlugin> {
     /// Builds `Plugin` from `options` (its `[plugins.<name>]` table) over a
     /// fresh store opened by `openStore`.
     public init(options: [String: JSONValue] = [:], workspace: String = "acme",
-                openStore: StoreOpener = TestStore.sqlite) throws {
+                openStore: StoreOpener = TestStore.open) throws {
         directory = try TemporaryDirectory(prefix: "huddle-plugin")
         store = try openStore(directory)
         self.workspace = workspace

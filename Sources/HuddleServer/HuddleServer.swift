@@ -59,14 +59,20 @@ public final class HuddleServer {
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
         let storeLogger = logger
-        store = try Store(path: config.storage.path, historyLimit: config.storage.historyLimit,
-                          deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") })
-        latestSeq = store.initialSeqs
+        latestSeq = [:]
+        var learnSeqs: (StorageSnapshot) -> Void = { _ in }
+        store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
+                          deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") },
+                          connected: { learnSeqs($0) })
         deadlineTimer = LoopTimer(loop: loop)
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
         router = Endpoint.router(echoEnabled: config.diagnostics.echo)
         startedAtMs = loop.nowMs
+        latestSeq = store.initialSeqs
+        learnSeqs = { [unowned self] snapshot in
+            self.latestSeq.merge(snapshot.latestSeqs) { known, reached in max(known, reached) }
+        }
     }
 
     /// Binds, prints the ready line, and runs the loop until SIGINT/SIGTERM.
@@ -277,6 +283,14 @@ struct HeldMessage {
     /// `nil` for acks, which are always delivered after the replay.
     let seq: Int?
     let frame: OutboundBuffer
+}
+
+extension HuddleConfig.Storage {
+    /// The SQLite file, or the PostgreSQL database when `postgres_url` is set.
+    var location: StorageLocation {
+        guard let url = postgresURL else { return .sqlite(path: path) }
+        return .postgres(url: url.text, redacted: url.redacted)
+    }
 }
 
 extension CoreConfig {

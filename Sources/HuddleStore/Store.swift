@@ -1,55 +1,78 @@
 import Foundation
 import HuddlePluginKit
 
-/// Huddle's durable storage: the event log and plugin records in one SQLite
-/// file, served by one store thread.
+/// Huddle's durable storage: the event log and plugin records in a SQLite
+/// file or a PostgreSQL database, served by one store thread.
 ///
 /// The store thread owns the connection; callers only queue jobs, so the
-/// event loop never waits on SQLite. Every job queued while a batch runs is
-/// committed together in the next batch (group commit), and replies go back
-/// through `deliver` only after their batch has committed.
+/// event loop never waits on the database. Every job queued while a batch
+/// runs is committed together in the next batch (group commit), and replies
+/// go back through `deliver` only after their batch has committed.
 public final class Store {
     /// The default wait for a lock held by another process before a batch fails.
     public static let defaultBusyTimeoutMilliseconds = 1000
+    /// The first and the longest wait between two attempts to reach a database that is down.
+    static let reconnectDelays = (first: 0.25, longest: 5.0)
 
-    /// Made when the database file was created; a new file has a new epoch.
-    public let epoch: String
-    /// Latest seq per workspace at open (so welcome messages need no query).
-    public let initialSeqs: [String: Int]
-    public let path: String
+    public let location: StorageLocation
     public let historyLimit: Int
 
     private let deliver: (@escaping () -> Void) -> Void
-    private let health: HealthFlag
+    private let health: Locked<Bool>
+    private let connected: Locked<StorageSnapshot?>
     private let thread: StoreThread<StoreJob>
 
-    /// Opens the database at `path`, creating its directories, the file and
-    /// the schema; call at startup, before the loop runs. Throws a
-    /// `StoreOpenError` naming the path.
+    /// Opens the store. A SQLite file is opened at once (directories, file and
+    /// schema are created), and any problem throws a `StoreOpenError` naming
+    /// the path. A PostgreSQL database that cannot be reached is not an error:
+    /// the store says so through `log`, stays unhealthy, answers requests
+    /// `unavailable`, and connects in the background with backoff.
     ///
     /// - Parameters:
     ///   - historyLimit: durable events kept per workspace (at least 1).
     ///   - deliver: hands a reply closure to the thread that must run it (the
     ///     server's loop wakeup); the store never runs replies itself.
     ///   - log: receives plugin crashes and storage failures.
-    public init(path: String, historyLimit: Int, busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds,
-                deliver: @escaping (@escaping () -> Void) -> Void, log: @escaping (String) -> Void = { _ in }) throws {
+    ///   - connected: runs through `deliver` each time the database is
+    ///     (re)connected, with what it says about itself.
+    public init(location: StorageLocation, historyLimit: Int,
+                busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds,
+                deliver: @escaping (@escaping () -> Void) -> Void, log: @escaping (String) -> Void = { _ in },
+                connected: @escaping (StorageSnapshot) -> Void = { _ in }) throws {
         precondition(historyLimit >= 1, "historyLimit must be at least 1")
-        let database = try StoreDatabase(settings: .init(
-            path: path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
-        self.path = path
+        let backend: StorageBackend
+        switch location {
+        case .sqlite(let path):
+            backend = try SQLiteDatabase(settings: .init(
+                path: path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        case .postgres(let url, let redacted):
+            backend = PostgresDatabase(url: url, name: redacted, historyLimit: historyLimit)
+        }
+        self.location = location
         self.historyLimit = historyLimit
-        self.epoch = database.epoch
-        self.initialSeqs = database.latestSeqs
         self.deliver = deliver
-        let health = HealthFlag(database.isWritable)
-        self.health = health
+        let link = BackendLink(backend: backend, name: location.displayName, deliver: deliver, log: log, connected: connected)
+        link.checkHealth()
+        health = link.health
+        self.connected = link.snapshot
         thread = StoreThread(name: "huddle-store", process: { jobs in
-            Self.process(jobs, database: database, health: health, deliver: deliver, log: log)
-        }, finish: database.close)
+            Self.process(jobs, link: link, deliver: deliver, log: log)
+        }, idle: link.recheckWhileFailing, finish: backend.close)
+    }
+
+    /// A store on a SQLite file (see ``init(location:historyLimit:busyTimeoutMilliseconds:deliver:log:connected:)``).
+    public convenience init(path: String, historyLimit: Int, busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds,
+                            deliver: @escaping (@escaping () -> Void) -> Void, log: @escaping (String) -> Void = { _ in }) throws {
+        try self.init(location: .sqlite(path: path), historyLimit: historyLimit,
+                      busyTimeoutMilliseconds: busyTimeoutMilliseconds, deliver: deliver, log: log)
     }
 
     deinit { close() }
+
+    /// The epoch of the event history, `nil` until the database has been reached once.
+    public var epoch: String? { connected.value?.epoch }
+    /// Latest seq per workspace when the database was last (re)connected.
+    public var initialSeqs: [String: Int] { connected.value?.latestSeqs ?? [:] }
 
     /// `false` while storage is failing (for `/healthz` "degraded"); safe from any thread.
     public var isHealthy: Bool { health.value }
@@ -84,10 +107,8 @@ public final class Store {
     public func withRecordStore<T>(plugin: String, workspace: String, _ body: (RecordStore) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var outcome: Result<T, Error> = .failure(StoreClosedError())
-            let job = TransactionJob { database in
-                outcome = database.transaction { connection in
-                    try body(SQLiteRecordStore(connection: connection, plugin: plugin, workspace: workspace))
-                }
+            let job = TransactionJob { backend in
+                outcome = backend.transaction(plugin: plugin, workspace: workspace, body)
             }
             if thread.enqueue(.transaction(job)) { job.waitUntilDone() }
             return try outcome.get()
@@ -113,20 +134,21 @@ public final class Store {
 
     // MARK: The store thread
 
-    private static func process(_ jobs: [StoreJob], database: StoreDatabase, health: HealthFlag,
+    private static func process(_ jobs: [StoreJob], link: BackendLink,
                                 deliver: (@escaping () -> Void) -> Void, log: @escaping (String) -> Void) {
+        let backend = link.backend
         var pending: [PluginJob] = []
         func commitPending() {
             guard !pending.isEmpty else { return }
             let batch = pending
             pending = []
-            switch database.runBatch(batch, log: log) {
+            link.connectIfNeeded()
+            switch backend.runBatch(batch, log: log) {
             case .success(let replies):
-                health.value = true
+                link.succeeded()
                 deliver { for (job, reply) in zip(batch, replies) { job.reply(reply) } }
             case .failure(let error):
-                health.value = false
-                log("storage failed; \(batch.count) request(s) answered unavailable: \(error)")
+                link.failed("\(batch.count) request(s) answered unavailable: \(error)")
                 let failure = PluginError(.unavailable, "storage is failing; nothing was written, try again")
                 deliver { for job in batch { job.reply(.failed(failure)) } }
             }
@@ -137,16 +159,14 @@ public final class Store {
                 pending.append(pluginJob)
             case .history(let history):
                 commitPending()
-                let page = database.events(workspace: history.workspace, since: history.since, epoch: history.epoch,
-                                           limit: history.limit)
-                if case .failure(.unavailable(let reason)) = page {
-                    health.value = false
-                    log("reading history failed: \(reason)")
-                }
+                link.connectIfNeeded()
+                let page = backend.events(workspace: history.workspace, since: history.since, epoch: history.epoch,
+                                          limit: history.limit)
+                if case .failure(.unavailable(let reason)) = page { link.failed("reading history failed: \(reason)") }
                 deliver { history.reply(page) }
             case .transaction(let job):
                 commitPending()
-                job.run(database)
+                job.run(backend)
             }
         }
         commitPending()

@@ -36,13 +36,13 @@ struct HistoryJob {
 /// The work is dropped before the caller is woken: it captures the caller's
 /// non-escaping closure, which must not outlive the wait.
 final class TransactionJob {
-    private var work: ((StoreDatabase) -> Void)?
+    private var work: ((StorageBackend) -> Void)?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping (StoreDatabase) -> Void) { self.work = work }
+    init(_ work: @escaping (StorageBackend) -> Void) { self.work = work }
 
-    func run(_ database: StoreDatabase) {
-        work?(database)
+    func run(_ backend: StorageBackend) {
+        work?(backend)
         work = nil
         done.signal()
     }

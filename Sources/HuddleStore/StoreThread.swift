@@ -14,10 +14,13 @@ final class StoreThread<Job> {
     private var worker: Thread?
 
     /// Starts the thread; `process` runs on it with each drained batch, in
-    /// queue order, and `finish` once after the last batch.
-    init(name: String, process: @escaping ([Job]) -> Void, finish: @escaping () -> Void) {
+    /// queue order, and `finish` once after the last batch. While the queue
+    /// is empty, `idle` runs whenever the delay it returned last has passed
+    /// (`nil`: not until after the next batch).
+    init(name: String, process: @escaping ([Job]) -> Void, idle: @escaping () -> Double? = { nil },
+         finish: @escaping () -> Void) {
         let worker = Thread { [self] in
-            run(process)
+            run(process, idle: idle)
             finish()
             finished.signal()
         }
@@ -54,15 +57,24 @@ final class StoreThread<Job> {
         if !alreadyStopping && Thread.current !== worker { finished.wait() }
     }
 
-    private func run(_ process: ([Job]) -> Void) {
+    private func run(_ process: ([Job]) -> Void, idle: () -> Double?) {
+        var idleDelay = idle()
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                guard let delay = idleDelay else { condition.wait(); continue }
+                if !condition.wait(until: Date(timeIntervalSinceNow: delay)) {
+                    condition.unlock()
+                    idleDelay = idle()
+                    condition.lock()
+                }
+            }
             let jobs = Array(queue.prefix(Self.maxBatch))
             queue.removeFirst(jobs.count)
             condition.unlock()
             if jobs.isEmpty { break }
             process(jobs)
+            idleDelay = idle()
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
 @Test func storageFlagBeatsEnvironmentBeatsFileBeatsDefault() throws {
     let file = "[storage]\npath = \"file.sqlite\"\n"
     let environment = ["HUDDLE_STORAGE_PATH": "env.sqlite"]
-    let flag = CommandLineOverrides(storagePath: "flag.sqlite")
+    let flag = CommandLineOverrides(storage: "flag.sqlite")
     #expect(try loadConfig().storage.path == "data/huddle.sqlite")
     #expect(try loadConfig(file: file).storage.path == "file.sqlite")
     #expect(try loadConfig(file: file, environment: environment).storage.path == "env.sqlite")

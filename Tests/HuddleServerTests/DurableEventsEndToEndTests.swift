@@ -56,7 +56,7 @@ import Testing
         while acked.count < burst { acked.append(try writer.waitFor("ack")["seq"]!.intValue!) }
         first.kill()
 
-        let second = try ServerProcess(storagePath: first.storagePath)
+        let second = try ServerProcess(storage: first.storage)
         let events = try second.get("/api/workspaces/crash/events?since=0&limit=1000")
         let stored = events.json?["events"]?.arrayValue?.compactMap { $0["seq"]?.intValue } ?? []
         #expect(stored == Array(1...burst))

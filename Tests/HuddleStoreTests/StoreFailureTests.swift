@@ -1,10 +1,12 @@
 import Foundation
+import HuddleTestSupport
 import Testing
 @testable import HuddleStore
 
 /// Storage failures on real files: a write-protected database and a lock
 /// held by another connection past the busy timeout.
-@Suite struct StoreFailureTests {
+@Suite(.enabled(if: !TestStorage.isPostgres, "SQLite files; PostgreSQLFaultTests covers PostgreSQL"))
+struct StoreFailureTests {
     @Test func readOnlyFileAnswersUnavailableUntilItIsWritableAgain() throws {
         let fixture = try StoreFixture()
         #expect(fixture.send("add").event?.seq == 1)

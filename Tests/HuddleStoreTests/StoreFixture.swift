@@ -3,10 +3,13 @@ import HuddlePluginKit
 import HuddleTestSupport
 @testable import HuddleStore
 
-/// A store on a fresh file, with replies delivered on a serial queue the way
-/// the event loop would run them, and blocking helpers for tests.
+/// A store on fresh storage (a SQLite file, or a new PostgreSQL database:
+/// `TestStorage`), with replies delivered on a serial queue the way the
+/// event loop would run them, and blocking helpers for tests.
 final class StoreFixture {
     let directory: TemporaryDirectory
+    let location: StorageLocation
+    /// The SQLite file (meaningful only when the tests run on SQLite).
     let path: String
     let plugin = CounterPlugin()
     private(set) var store: Store
@@ -19,7 +22,8 @@ final class StoreFixture {
         directory = try TemporaryDirectory(prefix: "huddle-store")
         path = directory.file("data/huddle.sqlite")
         try prepareFile?(path)
-        store = try Self.open(path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+        location = TestStorage.isPostgres ? try TestStorage.fresh(file: "data/huddle.sqlite", in: directory) : .sqlite(path: path)
+        store = try Self.open(location, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
                               queue: deliveryQueue, log: logRecorder.record)
     }
 
@@ -27,7 +31,7 @@ final class StoreFixture {
     @discardableResult
     func reopen(historyLimit: Int = 10_000, busyTimeoutMilliseconds: Int = Store.defaultBusyTimeoutMilliseconds) throws -> Store {
         store.close()
-        store = try Self.open(path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+        store = try Self.open(location, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
                               queue: deliveryQueue, log: logRecorder.record)
         return store
     }
@@ -35,9 +39,9 @@ final class StoreFixture {
     /// Lines the store logged so far.
     var log: [String] { logRecorder.lines }
 
-    private static func open(_ path: String, historyLimit: Int, busyTimeoutMilliseconds: Int, queue: DispatchQueue,
-                             log: @escaping (String) -> Void) throws -> Store {
-        try Store(path: path, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+    private static func open(_ location: StorageLocation, historyLimit: Int, busyTimeoutMilliseconds: Int,
+                             queue: DispatchQueue, log: @escaping (String) -> Void) throws -> Store {
+        try Store(location: location, historyLimit: historyLimit, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
                   deliver: { reply in
                       // Replies are built on the store thread and only run here, one at a time.
                       nonisolated(unsafe) let reply = reply

@@ -20,7 +20,7 @@ import Testing
 
     @Test func eventsSinceReturnsLaterEventsInOrderWithLatestAndEpoch() throws {
         let fixture = try fixture(writes: 6)
-        let page = try #require(fixture.events(since: 2, epoch: fixture.store.epoch).page)
+        let page = try #require(fixture.events(since: 2, epoch: fixture.store.epoch!).page)
         #expect(page.events.map(\.seq) == [3, 4, 5, 6])
         #expect(page.events.map { $0.data["total"] } == [3, 4, 5, 6])
         #expect(page.latestSeq == 6)
@@ -51,24 +51,24 @@ import Testing
     @Test func sinceOlderThanHistoryLimitIsGone() throws {
         let fixture = try fixture(writes: 12, historyLimit: 5)
         #expect(fixture.events(since: 7).page != nil)
-        #expect(fixture.events(since: 6).historyError == .gone(latestSeq: 12, epoch: fixture.store.epoch))
+        #expect(fixture.events(since: 6).historyError == .gone(latestSeq: 12, epoch: fixture.store.epoch!))
     }
 
     @Test func sinceAboveLatestIsGone() throws {
         let fixture = try fixture(writes: 3)
-        #expect(fixture.events(since: 4).historyError == .gone(latestSeq: 3, epoch: fixture.store.epoch))
-        #expect(fixture.events("never-written", since: 1).historyError == .gone(latestSeq: 0, epoch: fixture.store.epoch))
+        #expect(fixture.events(since: 4).historyError == .gone(latestSeq: 3, epoch: fixture.store.epoch!))
+        #expect(fixture.events("never-written", since: 1).historyError == .gone(latestSeq: 0, epoch: fixture.store.epoch!))
     }
 
     @Test func wrongEpochIsGone() throws {
         let fixture = try fixture(writes: 3)
-        #expect(fixture.events(since: 1, epoch: "e_other").historyError == .gone(latestSeq: 3, epoch: fixture.store.epoch))
+        #expect(fixture.events(since: 1, epoch: "e_other").historyError == .gone(latestSeq: 3, epoch: fixture.store.epoch!))
     }
 
     @Test func sinceWhoseEventsWereTrimmedUnderASmallerLimitIsGone() throws {
         let fixture = try fixture(writes: 12, historyLimit: 5)
         try fixture.reopen(historyLimit: 100)
-        #expect(fixture.events(since: 6).historyError == .gone(latestSeq: 12, epoch: fixture.store.epoch))
+        #expect(fixture.events(since: 6).historyError == .gone(latestSeq: 12, epoch: fixture.store.epoch!))
         #expect(fixture.events(since: 7).page?.events.count == 5)
     }
 

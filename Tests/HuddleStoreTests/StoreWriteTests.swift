@@ -1,5 +1,6 @@
 import Foundation
 import HuddlePluginKit
+import HuddleTestSupport
 import Testing
 @testable import HuddleStore
 
@@ -123,12 +124,13 @@ import Testing
         #expect(fixture.send("add", workspace: "a").event?.seq == 4)
     }
 
-    @Test func aVersionOneFileKeepsItsEpochEventsAndSeqsThroughTheMigrations() throws {
+    @Test(.enabled(if: !TestStorage.isPostgres, "a SQLite file"))
+    func aVersionOneFileKeepsItsEpochEventsAndSeqsThroughTheMigrations() throws {
         let fixture = try StoreFixture(prepareFile: { path in
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
             let connection = try SQLiteConnection(path: path, create: true)
-            try connection.execute(StoreSchema.migrations[0])
+            try connection.execute(SQLiteSchema.migrations[0])
             try connection.execute("""
                 INSERT INTO meta (key, value) VALUES ('epoch', 'e_before');
                 INSERT INTO events (workspace, seq, type, at, by_user, by_name, by_session, data) VALUES
@@ -149,18 +151,20 @@ import Testing
     @Test func newFileGetsNewEpoch() throws {
         let first = try StoreFixture()
         let second = try StoreFixture()
-        #expect(first.store.epoch != second.store.epoch)
-        #expect(first.store.epoch.hasPrefix("e_"))
-        #expect(first.store.epoch.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+        let epoch = try #require(first.store.epoch)
+        #expect(epoch != second.store.epoch)
+        #expect(epoch.hasPrefix("e_"))
+        #expect(epoch.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
     }
 
-    @Test func openCreatesDirectoriesAndSetsUserVersion() throws {
+    @Test(.enabled(if: !TestStorage.isPostgres, "a SQLite file"))
+    func openCreatesDirectoriesAndSetsUserVersion() throws {
         let fixture = try StoreFixture()
         #expect(FileManager.default.fileExists(atPath: fixture.path))
         fixture.store.close()
         let connection = try SQLiteConnection(path: fixture.path, create: false)
-        #expect(try StoreDatabase.userVersion(connection) == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion >= 1)
+        #expect(try SQLiteDatabase.userVersion(connection) == SQLiteSchema.currentVersion)
+        #expect(SQLiteSchema.currentVersion >= 1)
         connection.close()
     }
 

@@ -1,30 +1,33 @@
 import Foundation
 
 /// The real `huddle` executable, started on a free loopback port with its
-/// own SQLite file, for end-to-end tests.
+/// own storage (a SQLite file, or a new PostgreSQL database: `TestStorage`),
+/// for end-to-end tests.
 public final class ServerProcess {
     public struct StartFailure: Error, CustomStringConvertible {
         public let description: String
     }
 
     public let port: Int
-    public let storagePath: String
+    /// What `--storage` was: a SQLite path or a PostgreSQL URL.
+    public let storage: String
     private let process: Process
     private let output: Pipe
     private let logPath: String
     private let directory: TemporaryDirectory
 
     /// Starts `huddle serve --port 0` and waits for its ready line.
-    /// `environment` adds `HUDDLE_*` settings; `storagePath` reuses a file (restart tests).
-    public init(environment: [String: String] = [:], arguments: [String] = [], storagePath: String? = nil,
+    /// `environment` adds `HUDDLE_*` settings; `storage` reuses another
+    /// server's storage (restart tests).
+    public init(environment: [String: String] = [:], arguments: [String] = [], storage: String? = nil,
                 readyTimeout: Double = 30) throws {
         directory = try TemporaryDirectory(prefix: "huddle-e2e")
-        self.storagePath = storagePath ?? directory.file("huddle.sqlite")
+        self.storage = try storage ?? TestStorage.freshArgument(file: "huddle.sqlite", in: directory)
         logPath = directory.file("stderr.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storagePath] + arguments
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storage] + arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUDDLE_") }
         env["HUDDLE_LOG_LEVEL"] = env["HUDDLE_TEST_LOG_LEVEL"] ?? "warning"
         for (key, value) in environment { env[key] = value }

@@ -38,7 +38,7 @@ import Testing
     var opened = 0
     let harness = try PluginHarness<ProblemPlugin>(openStore: { directory in
         opened += 1
-        return try TestStore.sqlite(in: directory)
+        return try TestStore.open(in: directory)
     })
     #expect(opened == 1)
     #expect(try harness.problems("problem.report", ["code": "declared"]).count == 1)

@@ -3,7 +3,7 @@
 /// `PRAGMA user_version` holds how many migrations a file has had; opening a
 /// file runs the missing ones in one transaction. Append new migrations,
 /// never edit a released one.
-enum StoreSchema {
+enum SQLiteSchema {
     static let migrations: [String] = [
         // 1: meta, the event log, records and their index entries.
         """

@@ -2,7 +2,8 @@ import HuddlePluginKit
 import Testing
 @testable import HuddleStore
 
-@Suite struct SQLiteRecordStoreTests {
+/// The record store of either backend, through `Store.withRecordStore`.
+@Suite struct RecordStoreTests {
     private let fixture: StoreFixture
 
     init() throws { fixture = try StoreFixture() }

@@ -1,12 +1,14 @@
 import Foundation
+import HuddlePluginKit
 
-/// The SQLite file and what the store keeps in memory about it (latest seq
-/// per workspace). Lives on the store thread after `open`.
+/// The SQLite backend: one file and what the store keeps in memory about it
+/// (latest seq per workspace, since this process is its only writer). Lives
+/// on the store thread after `open`.
 ///
 /// After a storage failure the connection is dropped; the next job opens it
 /// again, so a file whose permissions are fixed, or a disk with space again,
 /// heals without a restart.
-final class StoreDatabase {
+final class SQLiteDatabase {
     struct Settings {
         let path: String
         let historyLimit: Int
@@ -36,12 +38,12 @@ final class StoreDatabase {
         latestSeqs = opened.latestSeqs
     }
 
-    /// Whether the open connection can write (a read-only file opens read-only).
-    var isWritable: Bool { connection.map { !$0.isReadOnly } ?? false }
-
     /// The open connection, opening the file again after a failure.
     func usableConnection() throws -> SQLiteConnection {
-        if let connection { return connection }
+        // A read-only connection stays read-only: a file made writable again
+        // heals only on a new one.
+        if let connection, !connection.isReadOnly { return connection }
+        dropConnection()
         let opened = try Self.open(settings, create: false)
         guard opened.epoch == epoch else {
             opened.connection.close()
@@ -94,19 +96,19 @@ final class StoreDatabase {
 
     private static func migrate(_ connection: SQLiteConnection, path: String) throws {
         let version = try userVersion(connection)
-        guard version <= StoreSchema.currentVersion else {
+        guard version <= SQLiteSchema.currentVersion else {
             throw StoreOpenError(path: path, reason: "schema version \(version) is newer than this build knows "
-                + "(\(StoreSchema.currentVersion)); use a newer huddle or another file")
+                + "(\(SQLiteSchema.currentVersion)); use a newer huddle or another file")
         }
-        guard version < StoreSchema.currentVersion else { return }
+        guard version < SQLiteSchema.currentVersion else { return }
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            for migration in StoreSchema.migrations[version...] { try connection.execute(migration) }
+            for migration in SQLiteSchema.migrations[version...] { try connection.execute(migration) }
             if version == 0 {
                 try connection.statement("INSERT INTO meta (key, value) VALUES ('epoch', ?)")
                     .bind(.text(Identifiers.newEpoch())).run()
             }
-            try connection.execute("PRAGMA user_version = \(StoreSchema.currentVersion)")
+            try connection.execute("PRAGMA user_version = \(SQLiteSchema.currentVersion)")
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
@@ -132,14 +134,27 @@ final class StoreDatabase {
     }
 }
 
-extension StoreDatabase {
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(_ body: (SQLiteConnection) throws -> T) -> Result<T, Error> {
+extension SQLiteDatabase: StorageBackend {
+    func connect() throws -> StorageSnapshot {
+        _ = try usableConnection()
+        return StorageSnapshot(epoch: epoch, latestSeqs: latestSeqs)
+    }
+
+    var isConnected: Bool { connection != nil }
+
+    func canWrite() -> Bool {
+        guard let connection = try? usableConnection(), !connection.isReadOnly else { return false }
+        guard (try? connection.run("BEGIN IMMEDIATE")) != nil else { return false }
+        try? connection.run("ROLLBACK")
+        return true
+    }
+
+    func transaction<T>(plugin: String, workspace: String, _ body: (RecordStore) throws -> T) -> Result<T, Error> {
         do {
             let connection = try usableConnection()
             try connection.execute("BEGIN IMMEDIATE")
             do {
-                let value = try body(connection)
+                let value = try body(SQLiteRecordStore(connection: connection, plugin: plugin, workspace: workspace))
                 try connection.execute("COMMIT")
                 return .success(value)
             } catch {

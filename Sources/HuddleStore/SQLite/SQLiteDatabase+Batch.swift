@@ -1,6 +1,6 @@
 import HuddlePluginKit
 
-extension StoreDatabase {
+extension SQLiteDatabase {
     /// A batch failed on storage: every request in it fails, nothing is kept.
     private struct BatchFailure: Error {
         let cause: Error

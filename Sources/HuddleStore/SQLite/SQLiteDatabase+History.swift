@@ -1,6 +1,6 @@
 import HuddlePluginKit
 
-extension StoreDatabase {
+extension SQLiteDatabase {
     /// Events of `workspace` with seq > `since`, at most `limit` (nil: all retained).
     ///
     /// Runs after every write queued before it has committed, so the page and
