@@ -3,13 +3,21 @@
 public struct PluginError: Error, Equatable, Sendable {
     /// The `code` of the error message.
     public enum Code: String, Sendable, CaseIterable {
+        /// The request is wrong; `details` says where.
         case validationFailed = "validation_failed"
+        /// The user's role, or the record's ownership, does not allow it.
         case forbidden
+        /// No such record.
         case notFound = "not_found"
+        /// The request named a stale `version`; `current` is the record now.
         case conflict
+        /// A size limit was exceeded.
         case tooLarge = "too_large"
+        /// Too many requests; retry later.
         case rateLimited = "rate_limited"
+        /// A bug in the plugin or the server; logged with the request.
         case `internal`
+        /// Storage is failing; nothing was written.
         case unavailable
 
         /// The HTTP status the same error gets on `/api` endpoints.
