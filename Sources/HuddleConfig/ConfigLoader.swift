@@ -158,8 +158,11 @@ struct ConfigLoader {
                     continue
                 }
                 let option = rest.dropFirst().joined(separator: "_")
+                let tableKey = "\(Self.pluginsSection).\(plugin)"
                 config.pluginTables[plugin, default: [:]][option] = Self.environmentValue(text).jsonValue
-                config.sources["\(Self.pluginsSection).\(plugin).\(option)"] = source
+                config.sources["\(tableKey).\(option)"] = source
+                // The variable also made the table, unless the file has it.
+                config.sources[tableKey] = config.sources[tableKey] ?? source
             case Self.workspacesSection:
                 report(section, source, "[[workspaces]] blocks can only be set in a config file")
             case _ where ConfigKey.keyedSections.contains(section):

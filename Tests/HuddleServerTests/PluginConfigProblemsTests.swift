@@ -80,3 +80,8 @@ private func problems(file contents: String, environment: [String: String] = [:]
     #expect(try problems(file: "", plugins: HuddleServer.builtInPlugins + [ContactsPlugin.self])
         == ["defaults: plugins.contacts: two registered plugins are named contacts; rename one"])
 }
+
+@Test func unregisteredPluginFromTheEnvironmentNamesTheVariable() throws {
+    #expect(try problems(file: "", environment: ["HUDDLE_PLUGINS_DEALS_STAGES": #"["Open"]"#])
+        == ["environment HUDDLE_PLUGINS_DEALS_STAGES: plugins.deals: no plugin named deals is registered (known: contacts, kanban, notes)"])
+}
