@@ -10,6 +10,9 @@ let package = Package(
     products: [
         .executable(name: "huddle", targets: ["huddle"]),
         .library(name: "HuddlePluginKit", targets: ["HuddlePluginKit"]),
+        .library(name: "HuddlePluginTesting", targets: ["HuddlePluginTesting"]),
+        // The whole command line as a library, for a team's own server with its own plugins.
+        .library(name: "HuddleCommand", targets: ["HuddleCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,15 +57,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
         .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
-        .executableTarget(name: "huddle", dependencies: [
-            "HuddleServer", "HuddleConfig", "HuddleBench",
+        .target(name: "HuddleCommand", dependencies: [
+            "HuddleServer", "HuddleConfig", "HuddleBench", "HuddlePluginKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "huddle", dependencies: ["HuddleCommand"]),
 
         // MARK: Tests
-        .target(name: "HuddleTestSupport", dependencies: ["HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore", "CLibPQ"],
-                path: "Tests/HuddleTestSupport"),
+        // The kit plugin authors test with: a plugin over a real store.
+        .target(name: "HuddlePluginTesting", dependencies: ["HuddlePluginKit", "HuddleStore", "CLibPQ"]),
+        .target(name: "HuddleTestSupport", dependencies: [
+            "HuddleWebSocket", "HuddleHTTP", "HuddleJSON", "HuddleStore", "HuddlePluginTesting",
+        ], path: "Tests/HuddleTestSupport"),
         .testTarget(name: "HuddleJSONTests", dependencies: ["HuddleJSON"]),
         .testTarget(name: "HuddleLoopTests", dependencies: ["HuddleLoop"]),
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
@@ -70,8 +77,10 @@ let package = Package(
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
-        .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddleStore", "HuddleTestSupport"]),
+        .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
         .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        // docs/protocol.md and Plugins/README.md held to the code.
+        .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],
     swiftLanguageModes: [.v5]
 )

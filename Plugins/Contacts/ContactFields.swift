@@ -1,6 +1,6 @@
 import HuddlePluginKit
 
-/// The fields of a contact and the rules they follow (PROTOCOL.md §7).
+/// The fields of a contact and the rules they follow (docs/protocol.md, "contacts").
 enum ContactFields {
     static let name = StringRule("name", length: 1...200, required: true)
     /// No lower bound of its own: an empty address fails the format check,

@@ -1,6 +1,6 @@
 import HuddlePluginKit
 
-/// The `contacts` domain: an address book per workspace (PROTOCOL.md §7).
+/// The `contacts` domain: an address book per workspace (docs/protocol.md, "contacts").
 ///
 /// Options (`[plugins.contacts]`):
 /// - `required_fields` (default `["name"]`): `name` is always required; the
@@ -23,12 +23,8 @@ public final class ContactsPlugin: WorkspacePlugin {
     private let uniqueEmail: Bool
 
     public init(options: PluginOptions) throws(PluginConfigError) {
-        let key = "required_fields"
-        let required = try options.stringArray(key, default: [ContactFields.name.field])
-        let requirable = ContactFields.optionalStrings.map(\.field)
-        if let unknown = required.first(where: { $0 != ContactFields.name.field && !requirable.contains($0) }) {
-            throw options.error(key, "may list only name, \(requirable.joined(separator: ", ")); not \"\(unknown)\"")
-        }
+        let required = try options.stringArray("required_fields", default: [ContactFields.name.field],
+                                               oneOf: ([ContactFields.name] + ContactFields.optionalStrings).map(\.field))
         stringRules = [ContactFields.name] + ContactFields.optionalStrings.map { $0.required(required.contains($0.field)) }
         uniqueEmail = try options.bool("unique_email", default: true)
         try options.finish()
@@ -56,8 +52,8 @@ public final class ContactsPlugin: WorkspacePlugin {
 
         let id = context.newID()
         let contact = context.newRecord(id: id, fields: fields.accepted, by: request.user)
-        try context.records.insert(kind: Self.kind, id: id, value: contact, index: Self.index(of: contact))
-        return .write(PluginEvent(type: "contacts.created", data: ["contact": contact]))
+        try context.records.insert(contact, kind: Self.kind, index: Self.index(of: contact.value))
+        return .write(PluginEvent(type: "contacts.created", data: ["contact": contact.value]))
     }
 
     private func update(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -71,15 +67,14 @@ public final class ContactsPlugin: WorkspacePlugin {
         }
         let (id, changes) = try fields.validated(requestedID, requestedChanges)
 
-        let existing = try existingContact(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version)
 
         let contact = context.revision(of: existing, changes: changes.accepted, by: request.user)
-        try context.records.update(kind: Self.kind, id: id, value: contact, index: Self.index(of: contact),
-                                   version: existing.version + 1)
+        try context.records.update(contact, kind: Self.kind, index: Self.index(of: contact.value))
         return .write(PluginEvent(type: "contacts.updated",
-                                  data: ["contact": contact, "changes": .object(changes.accepted)]))
+                                  data: ["contact": contact.value, "changes": .object(changes.accepted)]))
     }
 
     private func delete(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -88,7 +83,7 @@ public final class ContactsPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingContact(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version)
 
@@ -101,7 +96,7 @@ public final class ContactsPlugin: WorkspacePlugin {
     private func get(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
         let fields = RequestFields(request.data, allowed: ["id"])
         let id = try fields.validated(fields.id())
-        return .read(result: ["contact": try existingContact(id, context.records).value])
+        return .read(result: ["contact": try context.records.existing(kind: Self.kind, id: id).value])
     }
 
     /// Filters and sorts in memory: a workspace's address book is small
@@ -141,13 +136,6 @@ public final class ContactsPlugin: WorkspacePlugin {
         if holders.contains(where: { $0.id != id }) {
             fields.record(ContactFields.email.field, .duplicate)
         }
-    }
-
-    private func existingContact(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let contact = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("contact", id: id)
-        }
-        return contact
     }
 
     private static func index(of contact: JSONValue) -> [String: String] {

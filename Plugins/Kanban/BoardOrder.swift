@@ -27,9 +27,9 @@ struct BoardOrder {
     func save(to records: RecordStore) throws {
         let value = JSONValue.object(columns.mapValues { .array($0.map(JSONValue.string)) })
         if let stored {
-            try records.update(kind: Self.kind, id: Self.id, value: value, index: [:], version: stored.version + 1)
+            try records.update(stored.revised(to: value), kind: Self.kind)
         } else {
-            try records.insert(kind: Self.kind, id: Self.id, value: value, index: [:])
+            try records.insert(.first(id: Self.id, value: value), kind: Self.kind)
         }
     }
 

@@ -1,7 +1,7 @@
 import HuddlePluginKit
 
 /// The `kanban` domain: one board per workspace, its columns fixed by the
-/// configuration (PROTOCOL.md §7).
+/// configuration (docs/protocol.md, "kanban").
 ///
 /// Options (`[plugins.kanban]`):
 /// - `columns` (default `["Backlog", "In Progress", "Review", "Done"]`):
@@ -16,6 +16,7 @@ public final class KanbanPlugin: WorkspacePlugin {
     public static let name = "kanban"
     public static let messageTypes = ["kanban.create", "kanban.update", "kanban.move", "kanban.delete",
                                       "kanban.board"]
+    public static let problemCodes: [FieldProblem.Problem] = [.unknownColumn, .wipLimit]
 
     static let kind = "task"
     static let defaultColumns = ["Backlog", "In Progress", "Review", "Done"]
@@ -34,11 +35,7 @@ public final class KanbanPlugin: WorkspacePlugin {
     private let wipLimits: [String: Int]
 
     public init(options: PluginOptions) throws(PluginConfigError) {
-        let columnsKey = "columns"
-        columns = try options.stringArray(columnsKey, default: Self.defaultColumns)
-        if columns.isEmpty { throw options.error(columnsKey, "must name at least one column") }
-        if columns.contains("") { throw options.error(columnsKey, "must not contain an empty name") }
-        if Set(columns).count != columns.count { throw options.error(columnsKey, "must not name a column twice") }
+        columns = try options.names("columns", default: Self.defaultColumns, item: "column")
 
         let limitsKey = "wip_limits"
         var limits: [String: Int] = [:]
@@ -92,10 +89,10 @@ public final class KanbanPlugin: WorkspacePlugin {
                                      by: request.user)
         var newOrder = order
         newOrder.insert(id, into: requestedColumn, at: position)
-        try context.records.insert(kind: Self.kind, id: id, value: task, index: [:])
+        try context.records.insert(task, kind: Self.kind)
         try newOrder.save(to: context.records)
         return .write(PluginEvent(type: "kanban.created", data: [
-            "task": Self.present(task, id: id, order: newOrder),
+            "task": Self.present(task.value, id: id, order: newOrder),
             "order": newOrder.json(of: [requestedColumn]),
         ]))
     }
@@ -108,14 +105,14 @@ public final class KanbanPlugin: WorkspacePlugin {
         let version = fields.version()
         let (id, changes) = try fields.validated(requestedID, requestedChanges)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         let order = try BoardOrder.load(from: context.records)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
 
         let task = context.revision(of: existing, changes: changes.accepted, by: request.user)
-        try context.records.update(kind: Self.kind, id: id, value: task, index: [:], version: existing.version + 1)
-        return .write(PluginEvent(type: "kanban.updated", data: ["task": Self.present(task, id: id, order: order)]))
+        try context.records.update(task, kind: Self.kind)
+        return .write(PluginEvent(type: "kanban.updated", data: ["task": Self.present(task.value, id: id, order: order)]))
     }
 
     private func move(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -134,7 +131,7 @@ public final class KanbanPlugin: WorkspacePlugin {
         }
         let (id, target, position) = try fields.validated(requestedID, requestedColumn, requestedPosition)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
 
@@ -144,10 +141,10 @@ public final class KanbanPlugin: WorkspacePlugin {
         }
         newOrder.insert(id, into: target, at: position)
         let task = context.revision(of: existing, changes: [:], by: request.user)
-        try context.records.update(kind: Self.kind, id: id, value: task, index: [:], version: existing.version + 1)
+        try context.records.update(task, kind: Self.kind)
         try newOrder.save(to: context.records)
         return .write(PluginEvent(type: "kanban.moved", data: [
-            "task": Self.present(task, id: id, order: newOrder),
+            "task": Self.present(task.value, id: id, order: newOrder),
             "from": .string(source),
             "to": .string(target),
             "order": newOrder.json(of: [source, target]),
@@ -160,7 +157,7 @@ public final class KanbanPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingTask(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         var order = try BoardOrder.load(from: context.records)
         try request.requireWriter()
         try existing.requireVersion(version, current: Self.present(existing.value, id: id, order: order))
@@ -197,12 +194,7 @@ public final class KanbanPlugin: WorkspacePlugin {
     /// The `column` field: a configured column's name, or `nil` when it is
     /// absent or wrong (`unknown_column` for a name not configured).
     private func readColumn(_ fields: RequestFields, required: Bool = false) -> String? {
-        guard let column = fields.string(Self.column.required(required)) else { return nil }
-        guard columns.contains(column) else {
-            fields.record(Self.column.field, .unknownColumn)
-            return nil
-        }
-        return column
+        fields.string(Self.column.required(required), oneOf: columns, otherwise: .unknownColumn)
     }
 
     /// Records `wip_limit` on `column` when one more task would bring
@@ -211,13 +203,6 @@ public final class KanbanPlugin: WorkspacePlugin {
         if let limit = wipLimits[column], order.tasks(in: column).count + 1 > limit {
             fields.record(Self.column.field, .wipLimit)
         }
-    }
-
-    private func existingTask(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let task = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("task", id: id)
-        }
-        return task
     }
 
     /// A task as clients see it: the stored fields plus `column` and

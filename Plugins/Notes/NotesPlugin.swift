@@ -1,7 +1,7 @@
 import HuddlePluginKit
 
 /// The `notes` domain: short texts hanging on a subject such as
-/// `contact:<id>` or `task:<id>` (PROTOCOL.md §7).
+/// `contact:<id>` or `task:<id>` (docs/protocol.md, "notes").
 ///
 /// Options (`[plugins.notes]`): `max_length` (default 10000), the longest
 /// body in Unicode scalars.
@@ -44,8 +44,8 @@ public final class NotesPlugin: WorkspacePlugin {
 
         let id = context.newID()
         let note = context.newRecord(id: id, fields: fields.accepted, by: request.user)
-        try context.records.insert(kind: Self.kind, id: id, value: note, index: [Self.subjectIndex: subject])
-        return .write(PluginEvent(type: "notes.added", data: ["note": note]))
+        try context.records.insert(note, kind: Self.kind, index: [Self.subjectIndex: subject])
+        return .write(PluginEvent(type: "notes.added", data: ["note": note.value]))
     }
 
     private func edit(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -55,14 +55,13 @@ public final class NotesPlugin: WorkspacePlugin {
         let version = fields.version()
         let (id, _) = try fields.validated(requestedID, requestedBody)
 
-        let existing = try existingNote(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try requireAuthorOrAdmin(request, existing, action: "edit")
         try existing.requireVersion(version)
 
         let note = context.revision(of: existing, changes: fields.accepted, by: request.user)
-        try context.records.update(kind: Self.kind, id: id, value: note, index: Self.index(of: existing),
-                                   version: existing.version + 1)
-        return .write(PluginEvent(type: "notes.edited", data: ["note": note]))
+        try context.records.update(note, kind: Self.kind, index: Self.index(of: existing))
+        return .write(PluginEvent(type: "notes.edited", data: ["note": note.value]))
     }
 
     private func delete(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
@@ -71,7 +70,7 @@ public final class NotesPlugin: WorkspacePlugin {
         let version = fields.version()
         let id = try fields.validated(requestedID)
 
-        let existing = try existingNote(id, context.records)
+        let existing = try context.records.existing(kind: Self.kind, id: id)
         try requireAuthorOrAdmin(request, existing, action: "delete")
         try existing.requireVersion(version)
 
@@ -86,13 +85,6 @@ public final class NotesPlugin: WorkspacePlugin {
         let subject = try fields.validated(fields.string(Self.subject))
         let notes = try context.records.find(kind: Self.kind, index: Self.subjectIndex, value: subject)
         return .read(result: ["notes": .array(notes.map(\.value))])
-    }
-
-    private func existingNote(_ id: String, _ records: RecordStore) throws -> StoredRecord {
-        guard let note = try records.get(kind: Self.kind, id: id) else {
-            throw PluginError.notFound("note", id: id)
-        }
-        return note
     }
 
     /// A note keeps its subject for life, so its index entry is rewritten as it was.

@@ -77,14 +77,20 @@ struct ConfigLoader {
         }
         config.pluginsSectionPresent = true
         for (name, options) in plugins {
+            // A `[plugins.<name>]` header, else a `<name> = …` line in `[plugins]`.
+            let tableSource = file.located(table: [Self.pluginsSection, name])
+                ?? file.source(table: [Self.pluginsSection], key: name)
             guard let table = options.table else {
-                let source = file.located(table: [Self.pluginsSection, name])
-                    ?? file.source(table: [Self.pluginsSection], key: name)
-                report("\(Self.pluginsSection).\(name)", source,
+                report("\(Self.pluginsSection).\(name)", tableSource,
                        ConfigKey.mismatch(expected: "a table ([plugins.\(name)])", found: options))
                 continue
             }
+            let tableKey = "\(Self.pluginsSection).\(name)"
             config.pluginTables[name] = table.jsonObject
+            config.sources[tableKey] = tableSource
+            for (option, _) in table {
+                config.sources["\(tableKey).\(option)"] = file.source(table: [Self.pluginsSection, name], key: option)
+            }
         }
     }
 
@@ -117,6 +123,7 @@ struct ConfigLoader {
                 case WorkspaceRule.pluginsKey:
                     if let names = ConfigKey.stringArray(value) {
                         plugins = names
+                        config.sources["\(blockKey).\(name)"] = source
                     } else {
                         report("\(blockKey).\(name)", source, ConfigKey.stringArrayMismatch(value))
                     }
@@ -151,7 +158,11 @@ struct ConfigLoader {
                     continue
                 }
                 let option = rest.dropFirst().joined(separator: "_")
+                let tableKey = "\(Self.pluginsSection).\(plugin)"
                 config.pluginTables[plugin, default: [:]][option] = Self.environmentValue(text).jsonValue
+                config.sources["\(tableKey).\(option)"] = source
+                // The variable also made the table, unless the file has it.
+                config.sources[tableKey] = config.sources[tableKey] ?? source
             case Self.workspacesSection:
                 report(section, source, "[[workspaces]] blocks can only be set in a config file")
             case _ where ConfigKey.keyedSections.contains(section):

@@ -11,10 +11,15 @@ extension HuddleConfig {
     ///     (when not empty), else no file at all.
     ///   - environment: the process environment (`ProcessInfo.processInfo.environment`).
     ///   - overrides: the flags given on the command line.
-    /// - Throws: every problem found, in the file, the environment and the
-    ///   flags together, each naming its key and where it was set.
+    ///   - validate: checks only the caller can make (the server's plugin
+    ///     registry: plugin names and options). It runs even when loading
+    ///     found problems, on everything that did load, so one run reports
+    ///     every problem of every kind.
+    /// - Throws: every problem found, in the file, the environment, the
+    ///   flags and by `validate`, each naming its key and where it was set.
     public static func load(
-        file: String?, environment: [String: String], overrides: CommandLineOverrides
+        file: String?, environment: [String: String], overrides: CommandLineOverrides,
+        validate: (HuddleConfig) -> [ConfigProblem] = { _ in [] }
     ) throws(ConfigError) -> HuddleConfig {
         var loader = ConfigLoader()
         let environmentFile = environment[configFileVariable].flatMap { $0.isEmpty ? nil : $0 }
@@ -22,7 +27,8 @@ extension HuddleConfig {
         loader.applyEnvironment(environment)
         loader.apply(overrides)
         loader.checkCombinations()
-        guard loader.problems.isEmpty else { throw ConfigError(problems: loader.problems) }
+        let problems = loader.problems + validate(loader.config)
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
         return loader.config
     }
 }

@@ -43,6 +43,22 @@ public struct HuddleConfig: Equatable, Sendable {
     /// plugin runs in every workspace.
     public var workspaces: [WorkspaceRule] = []
 
+    /// Where the keys that are checked only after loading were set, by key:
+    /// `plugins.<name>` (its table), `plugins.<name>.<option>` and
+    /// `workspaces[<i>].plugins`. Values are sources as in ``ConfigProblem``
+    /// (`huddle.toml:7:1`, `environment HUDDLE_PLUGINS_DEALS_STAGES`), so the
+    /// plugin registry's problems point where the core keys' do.
+    public var sources: [String: String] = [:]
+
+    /// Where `key` (a plugin option, a plugin table or a workspace block's
+    /// key) was set: its own source, else its plugin table's, else `defaults`.
+    public func source(of key: String) -> String {
+        if let own = sources[key] { return own }
+        let parts = key.split(separator: ".", maxSplits: 2)
+        if parts.count == 3, let table = sources[parts[0...1].joined(separator: ".")] { return table }
+        return ConfigLoader.defaultsSource
+    }
+
     /// A configuration with every key at its default.
     public init() {}
 }

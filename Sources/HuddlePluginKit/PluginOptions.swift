@@ -1,26 +1,16 @@
-/// A plugin option that is wrong; startup stops and names `key`.
-public struct PluginConfigError: Error, Equatable, CustomStringConvertible {
-    /// The full key, e.g. `plugins.contacts.required_fields`.
-    public let key: String
-    public let message: String
-
-    public init(key: String, message: String) {
-        self.key = key
-        self.message = message
-    }
-
-    public var description: String { "\(key): \(message)" }
-}
-
 /// A plugin's `[plugins.<name>]` table, read key by key.
 ///
 /// Each accessor marks its key as known and checks its type; `finish()`
-/// rejects any key no accessor asked for, so a typo is a startup error.
+/// rejects any key no accessor asked for, so a typo is a startup error. The
+/// server adds where each key was set (file and line, or environment
+/// variable) to the errors these accessors throw.
 public final class PluginOptions {
+    /// The plugin's name, as in `[plugins.<name>]`.
     public let pluginName: String
     private let table: [String: JSONValue]
     private var knownKeys: Set<String> = []
 
+    /// The options of `pluginName`, as given in its table (empty when it has none).
     public init(pluginName: String, table: [String: JSONValue]) {
         self.pluginName = pluginName
         self.table = table
@@ -32,6 +22,7 @@ public final class PluginOptions {
         return table[key]
     }
 
+    /// An integer option within `range`.
     public func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(PluginConfigError) -> Int {
         guard let raw = value(key) else { return fallback }
         guard case .int(let number) = raw else { throw error(key, "must be an integer, not \(raw.typeName)") }
@@ -41,12 +32,14 @@ public final class PluginOptions {
         return number
     }
 
+    /// A `true` / `false` option.
     public func bool(_ key: String, default fallback: Bool) throws(PluginConfigError) -> Bool {
         guard let raw = value(key) else { return fallback }
         guard case .bool(let flag) = raw else { throw error(key, "must be true or false, not \(raw.typeName)") }
         return flag
     }
 
+    /// An array-of-strings option, any strings.
     public func stringArray(_ key: String, default fallback: [String]) throws(PluginConfigError) -> [String] {
         guard let raw = value(key) else { return fallback }
         guard case .array(let elements) = raw else { throw error(key, "must be an array of strings, not \(raw.typeName)") }
@@ -56,6 +49,28 @@ public final class PluginOptions {
             strings.append(s)
         }
         return strings
+    }
+
+    /// An array-of-strings option whose every element is one of `choices`
+    /// (e.g. which fields a setting may name).
+    public func stringArray(_ key: String, default fallback: [String],
+                            oneOf choices: [String]) throws(PluginConfigError) -> [String] {
+        let strings = try stringArray(key, default: fallback)
+        if let stray = strings.first(where: { !choices.contains($0) }) {
+            throw error(key, "may list only \(choices.joined(separator: ", ")); not \"\(stray)\"")
+        }
+        return strings
+    }
+
+    /// A list of names that things are known by (kanban columns, deal
+    /// stages): at least one, none empty, none twice. `item` names one of
+    /// them in the messages ("must name at least one stage").
+    public func names(_ key: String, default fallback: [String], item: String) throws(PluginConfigError) -> [String] {
+        let names = try stringArray(key, default: fallback)
+        if names.isEmpty { throw error(key, "must name at least one \(item)") }
+        if names.contains("") { throw error(key, "must not contain an empty name") }
+        if Set(names).count != names.count { throw error(key, "must not name a \(item) twice") }
+        return names
     }
 
     /// Rejects keys that no accessor read.

@@ -1,6 +1,6 @@
 /// Reads the fields of a request's `data`, or of its `changes` object, and
 /// collects every problem it finds, so one `validation_failed` error lists
-/// them all (PROTOCOL.md §2, §7).
+/// them all (docs/protocol.md, "Errors" and "Plugin messages").
 ///
 /// Unknown fields are reported as `not_allowed` as soon as the reader is
 /// made; each read then checks one field and records at most one problem for
@@ -9,14 +9,16 @@
 /// (`validation_failed`, `not_found`, `forbidden`, `conflict`).
 ///
 /// ```swift
+/// let title = StringRule("title", length: 1...200, required: true)
+/// let owner = StringRule("owner", length: 1...64)
 /// let fields = RequestFields(request.data, allowed: ["id", "changes", "version"])
 /// let id = fields.id()
-/// let changes = fields.changes(allowed: ["title", "stage"])
-/// changes?.string(DealFields.title)
-/// changes?.string(DealFields.stage)
+/// let changes = fields.changes(allowed: [title.field, owner.field])
+/// changes?.string(title)
+/// changes?.string(owner)
 /// let version = fields.version()
 /// let (validID, validChanges) = try fields.validated(id, changes)
-/// // validChanges.accepted is now e.g. ["stage": "won"], or ["notes": null] to clear
+/// // validChanges.accepted is now e.g. ["title": "Renewal"], or ["owner": null] to clear
 /// ```
 public final class RequestFields {
     /// How absent and `null` fields are read.
@@ -120,6 +122,21 @@ public final class RequestFields {
         return text
     }
 
+    /// A string field checked against `rule` that must also be one of
+    /// `choices` (a configured column or stage); any other value is
+    /// `otherwise`. The string, or `nil` when it is absent, `null` or wrong.
+    @discardableResult
+    public func string(_ rule: StringRule, oneOf choices: [String],
+                       otherwise problem: FieldProblem.Problem = .invalidFormat) -> String? {
+        guard let text = string(rule) else { return nil }
+        guard choices.contains(text) else {
+            accepted[rule.field] = nil
+            record(rule.field, problem)
+            return nil
+        }
+        return text
+    }
+
     /// An array-of-strings field checked against `rule`: the strings, or
     /// `nil` when the field is absent, `null` or has a problem.
     @discardableResult
@@ -198,7 +215,7 @@ public final class RequestFields {
     }
 
     /// Valid record versions.
-    public static let versions = 1...Int.max
+    public static let versions = StoredRecord.firstVersion...Int.max
 
     /// The value of `field` when it is present and not `null`. Otherwise
     /// records `required` for a required field, notes the `null` an optional

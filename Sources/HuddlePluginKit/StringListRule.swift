@@ -11,6 +11,7 @@ public struct StringListRule: Sendable {
     /// Whether an absent (or, in `changes`, `null`) value is `required`.
     public let isRequired: Bool
 
+    /// A rule for `field`; a repeated element is `duplicate` unless `allowsDuplicates`.
     public init(_ field: String, maxCount: Int, elementLength: ClosedRange<Int>,
                 allowsDuplicates: Bool = false, required: Bool = false) {
         self.field = field

@@ -1,5 +1,5 @@
 /// What a string field must look like: its length in Unicode scalars (as
-/// every length limit in PROTOCOL.md counts), whether it is required, and an
+/// every length limit in docs/protocol.md counts), whether it is required, and an
 /// optional format check.
 public struct StringRule: Sendable {
     /// The field's name in the request, as reported in `details`.
@@ -12,6 +12,7 @@ public struct StringRule: Sendable {
     /// is reported as `invalid_format`.
     public let format: (@Sendable (String) -> Bool)?
 
+    /// A rule for `field`; `format` runs only on a string of allowed length.
     public init(_ field: String, length: ClosedRange<Int>, required: Bool = false,
                 format: (@Sendable (String) -> Bool)? = nil) {
         self.field = field

@@ -7,9 +7,11 @@
 /// on its storage thread, one request at a time, inside a transaction: if
 /// `handle` throws, nothing the request wrote is kept.
 ///
-/// Adding a domain is a new target depending on `HuddlePluginKit`, one line
-/// in the server's plugin registry, and a `[plugins.<name>]` table in the
-/// config.
+/// A plugin lives in its own target depending on `HuddlePluginKit` only.
+/// The server runs it once the plugin type is in its plugin list (the
+/// built-in registry, or `HuddleCommand.main(plugins:)` in a team's own
+/// package) and a `[plugins.<name>]` table enables it; Plugins/README.md
+/// walks through both.
 public protocol WorkspacePlugin: AnyObject {
     /// The plugin's name: the prefix of its message types (`contacts` handles
     /// `contacts.create`, …) and the key of its `[plugins.<name>]` table.
@@ -28,26 +30,15 @@ public protocol WorkspacePlugin: AnyObject {
     /// Throw `PluginError` for anything the client did wrong; any other error
     /// becomes an `internal` error (store failures become `unavailable`).
     func handle(_ request: PluginRequest, context: PluginContext) throws -> PluginOutcome
+
+    /// The `details` problem codes the plugin reports besides
+    /// ``FieldProblem/Problem/standard`` (kanban: `unknown_column`,
+    /// `wip_limit`). Clients may see them, so docs/protocol.md lists every
+    /// registered plugin's codes, and the test kit refuses an undeclared one.
+    static var problemCodes: [FieldProblem.Problem] { get }
 }
 
-/// What a handled request produced.
-public enum PluginOutcome: Equatable, Sendable {
-    /// A read: `result` is the ack's `result`; nothing is stored or broadcast.
-    case read(result: JSONValue)
-    /// A write: the event is appended to the workspace's history, broadcast to
-    /// every session, and its `data` is also the ack's `result`.
-    case write(PluginEvent)
-}
-
-/// A durable event to broadcast, e.g. `contacts.created`.
-public struct PluginEvent: Equatable, Sendable {
-    /// The full event type, `<plugin>.<past-tense action>`.
-    public let type: String
-    /// The event's `data` object.
-    public let data: JSONValue
-
-    public init(type: String, data: JSONValue) {
-        self.type = type
-        self.data = data
-    }
+extension WorkspacePlugin {
+    /// No codes of its own: the standard ones only.
+    public static var problemCodes: [FieldProblem.Problem] { [] }
 }

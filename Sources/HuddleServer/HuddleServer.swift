@@ -4,6 +4,7 @@ import HuddleCore
 import HuddleHTTP
 import HuddleJSON
 import HuddleLoop
+import HuddlePluginKit
 import HuddleStore
 import HuddleWebSocket
 import Logging
@@ -43,12 +44,15 @@ public final class HuddleServer {
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
 
-    public init(config: HuddleConfig, logger: Logger) throws {
+    /// A server for `config`, with its storage open and its plugins built;
+    /// `plugins` are the plugin types it can run (those the config enables
+    /// do run). Nothing listens until ``run(onReady:)``.
+    public init(config: HuddleConfig, logger: Logger, plugins: [WorkspacePlugin.Type] = builtInPlugins) throws {
         self.config = config
         self.logger = logger
         loop = try EventLoop()
         loop.batchDelayMs = UInt64(config.server.relayBatchMs)
-        registry = try PluginRegistry(config: config)
+        registry = try PluginRegistry(config: config, available: plugins)
         authenticator = Authenticator(config: config)
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
         hub = Hub(config: CoreConfig(huddle: config))

@@ -8,8 +8,9 @@ import Notes
 /// The plugins this server can run, by name, and which of them each
 /// workspace gets.
 ///
-/// Adding a domain: a target under Plugins/, one line in `builtIn`, and a
-/// `[plugins.<name>]` table in the config.
+/// Adding a domain: a target under Plugins/, `import` it here and add its
+/// type to `builtIn`, and a `[plugins.<name>]` table in the config. A team's
+/// own package passes its plugins to `HuddleCommand.main(plugins:)` instead.
 final class PluginRegistry {
     static let builtIn: [WorkspacePlugin.Type] = [ContactsPlugin.self, NotesPlugin.self, KanbanPlugin.self]
 
@@ -25,10 +26,19 @@ final class PluginRegistry {
     private var cache: [String: WorkspacePlugins] = [:]
 
     /// Builds every enabled plugin from its table; an unregistered name or a bad
-    /// option is a startup error naming the key.
-    init(config: HuddleConfig, available: [WorkspacePlugin.Type] = PluginRegistry.builtIn) throws(ConfigError) {
-        let byName = Dictionary(available.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    /// option is a startup error naming the key and where it was set.
+    init(config: HuddleConfig, available: [WorkspacePlugin.Type]) throws(ConfigError) {
         var problems: [ConfigProblem] = []
+        func report(_ key: String, _ message: String) {
+            problems.append(ConfigProblem(key: key, source: config.source(of: key), message: message))
+        }
+        var byName: [String: WorkspacePlugin.Type] = [:]
+        for type in available {
+            if byName[type.name] != nil {
+                report("plugins.\(type.name)", "two registered plugins are named \(type.name); rename one")
+            }
+            byName[type.name] = byName[type.name] ?? type
+        }
         var tables = config.pluginTables
         if !config.pluginsSectionPresent {
             for name in byName.keys where tables[name] == nil { tables[name] = [:] }
@@ -36,21 +46,22 @@ final class PluginRegistry {
         var entries: [String: Entry] = [:]
         for (name, table) in tables.sorted(by: { $0.key < $1.key }) {
             guard let type = byName[name] else {
-                problems.append(ConfigProblem(key: "plugins.\(name)", source: "configuration",
-                                              message: "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", ")))"))
+                report("plugins.\(name)",
+                       "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", ")))")
                 continue
             }
             do {
                 let plugin = try type.init(options: PluginOptions(pluginName: name, table: table))
                 entries[name] = Entry(name: name, plugin: plugin, types: type.messageTypes)
             } catch {
-                problems.append(ConfigProblem(key: error.key, source: "configuration", message: error.message))
+                report(error.key, error.message)
             }
         }
+        // A table that exists but failed has its own problem above; only a
+        // name with no table at all needs one here.
         for (i, rule) in config.workspaces.enumerated() {
-            for name in rule.plugins where entries[name] == nil && !problems.contains(where: { $0.key == "plugins.\(name)" }) {
-                problems.append(ConfigProblem(key: "workspaces[\(i)].plugins", source: "configuration",
-                                              message: "plugin \(name) is not enabled (add a [plugins.\(name)] table)"))
+            for name in rule.plugins where tables[name] == nil {
+                report("workspaces[\(i)].plugins", "plugin \(name) is not enabled (add a [plugins.\(name)] table)")
             }
         }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
@@ -94,8 +105,20 @@ struct WorkspacePlugins {
 }
 
 extension HuddleServer {
-    /// `huddle check-config`: builds every plugin from its options without starting anything.
-    public static func validatePlugins(_ config: HuddleConfig) throws {
-        _ = try PluginRegistry(config: config)
+    /// The plugins every server runs: contacts, notes and kanban.
+    public static let builtInPlugins = PluginRegistry.builtIn
+
+    /// Every problem with the plugin tables of `config` (unregistered names,
+    /// bad options, workspace blocks naming a plugin with no table), found by
+    /// building each plugin of `plugins` without starting anything. Pass it
+    /// as `HuddleConfig.load`'s `validate`, so one run reports them with the
+    /// core keys' problems.
+    public static func pluginProblems(_ config: HuddleConfig, plugins: [WorkspacePlugin.Type]) -> [ConfigProblem] {
+        do {
+            _ = try PluginRegistry(config: config, available: plugins)
+            return []
+        } catch {
+            return error.problems
+        }
     }
 }

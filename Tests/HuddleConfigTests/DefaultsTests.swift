@@ -52,6 +52,7 @@ private let shippedConfigPath = URL(fileURLWithPath: #filePath)
     ])
     config.pluginTables = [:]
     config.pluginsSectionPresent = false
+    config.sources = [:]
     #expect(config == HuddleConfig())
 }
 

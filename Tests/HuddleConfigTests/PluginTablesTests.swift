@@ -41,3 +41,27 @@ import Testing
     #expect(problems.map(\.key) == ["plugins.notes"])
     #expect(problems.map(\.source) == ["FILE:2:1"])
 }
+
+@Test func pluginTablesOptionsAndWorkspaceBlocksRememberWhereTheyWereSet() throws {
+    let file = try TemporaryConfigFile("""
+        [plugins.sample]
+
+        count = 3
+
+        [[workspaces]]
+        match = "*"
+        plugins = ["sample"]
+        """)
+    defer { file.remove() }
+    let config = try HuddleConfig.load(file: file.path, environment: ["HUDDLE_PLUGINS_OTHER_SIZE": "2"],
+                                       overrides: CommandLineOverrides())
+    #expect(config.sources == [
+        "plugins.sample": "\(file.path):1:1",
+        "plugins.sample.count": "\(file.path):3:1",
+        "workspaces[0].plugins": "\(file.path):7:1",
+        "plugins.other": "environment HUDDLE_PLUGINS_OTHER_SIZE",
+        "plugins.other.size": "environment HUDDLE_PLUGINS_OTHER_SIZE",
+    ])
+    #expect(config.source(of: "plugins.sample.missing") == "\(file.path):1:1", "an option not set points at its table")
+    #expect(config.source(of: "plugins.absent.key") == "defaults")
+}

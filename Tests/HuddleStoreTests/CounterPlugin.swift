@@ -27,7 +27,7 @@ final class CounterPlugin: WorkspacePlugin {
             return .read(result: ["total": .int(current?.value["total"]?.intValue ?? 0)])
         case "fail":
             _ = try add(1, to: records)
-            try records.insert(kind: "junk", id: context.newID(), value: [:], index: [:])
+            try records.insert(StoredRecord.first(id: context.newID(), value: [:]), kind: "junk")
             throw PluginError.validation("amount", .outOfRange, "amount is out of range")
         case "crash":
             _ = try add(1, to: records)
@@ -40,11 +40,10 @@ final class CounterPlugin: WorkspacePlugin {
     private func add(_ amount: Int, to records: RecordStore) throws -> Int {
         if let current = try records.get(kind: "counter", id: "total") {
             let total = (current.value["total"]?.intValue ?? 0) + amount
-            try records.update(kind: "counter", id: "total", value: ["total": .int(total)], index: [:],
-                               version: current.version + 1)
+            try records.update(current.revised(to: ["total": .int(total)]), kind: "counter")
             return total
         }
-        try records.insert(kind: "counter", id: "total", value: ["total": .int(amount)], index: [:])
+        try records.insert(StoredRecord.first(id: "total", value: ["total": .int(amount)]), kind: "counter")
         return amount
     }
 }

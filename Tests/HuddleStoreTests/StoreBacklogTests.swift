@@ -31,7 +31,7 @@ import Testing
         // Holds the store thread inside one transaction while requests queue up.
         let holder = Thread {
             _ = try? fixture.store.withRecordStore(plugin: CounterPlugin.name, workspace: "w1") { records in
-                try records.insert(kind: "marker", id: "held", value: [:], index: [:])
+                try records.insert(StoredRecord.first(id: "held", value: [:]), kind: "marker")
                 busy.signal()
                 gate.wait()
             }

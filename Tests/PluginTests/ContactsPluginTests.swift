@@ -1,5 +1,6 @@
 import Contacts
 import HuddlePluginKit
+import HuddlePluginTesting
 import Testing
 
 private typealias Harness = PluginHarness<ContactsPlugin>
@@ -423,4 +424,15 @@ func listLimitOutside1To500IsOutOfRange(limit: Int) throws {
     let harness = try Harness()
     #expect(try harness.problems("contacts.list", ["after": "not-a-cursor", "sort": "email", "limit": "10"])
         == [FieldProblem("sort", .notAllowed), FieldProblem("limit", .wrongType), FieldProblem("after", .invalidFormat)])
+}
+
+// MARK: Versions
+
+@Test func storedVersionIsTheOneTheRecordCarries() throws {
+    let harness = try Harness()
+    try createContact(harness, ["name": "Grace"])
+    try harness.write("contacts.update", ["id": "id-1", "changes": ["name": "G"]], expecting: "contacts.updated")
+    let failure = try harness.error("contacts.delete", ["id": "id-1", "version": 1])
+    #expect(failure.message == "version 1 is stale; the record is at version 2")
+    #expect(failure.current?["version"] == 2)
 }

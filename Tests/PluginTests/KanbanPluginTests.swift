@@ -1,4 +1,5 @@
 import HuddlePluginKit
+import HuddlePluginTesting
 import Kanban
 import Testing
 

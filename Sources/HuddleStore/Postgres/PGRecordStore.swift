@@ -33,27 +33,29 @@ final class PGRecordStore: RecordStore {
         }
     }
 
-    func insert(kind: String, id: String, value: JSONValue, index: [String: String]) throws {
+    func insert(_ record: StoredRecord, kind: String, index: [String: String]) throws {
         try guarded {
             try openSavepoint()
             try connection.enqueue("""
-                INSERT INTO records (plugin, workspace, kind, id, version, value) VALUES ($1, $2, $3, $4, 1, $5)
+                INSERT INTO records (plugin, workspace, kind, id, version, value) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT DO NOTHING
-                """, [.text(plugin), .text(workspace), .text(kind), .text(id), .utf8(value.encoded())],
-                expecting: .rowsAffected(1, mismatch: RecordStoreError.duplicateRecord(kind: kind, id: id)))
-            try writeIndex(kind: kind, id: id, index: index)
+                """, [.text(plugin), .text(workspace), .text(kind), .text(record.id), .int(record.version),
+                      .utf8(record.value.encoded())],
+                expecting: .rowsAffected(1, mismatch: RecordStoreError.duplicateRecord(kind: kind, id: record.id)))
+            try writeIndex(kind: kind, id: record.id, index: index)
         }
     }
 
-    func update(kind: String, id: String, value: JSONValue, index: [String: String], version: Int) throws {
+    func update(_ record: StoredRecord, kind: String, index: [String: String]) throws {
         try guarded {
             try openSavepoint()
             try connection.enqueue(
                 "UPDATE records SET version = $1, value = $2 WHERE plugin = $3 AND workspace = $4 AND kind = $5 AND id = $6",
-                [.int(version), .utf8(value.encoded()), .text(plugin), .text(workspace), .text(kind), .text(id)],
-                expecting: .rowsAffected(1, mismatch: RecordStoreError.missingRecord(kind: kind, id: id)))
-            try deleteIndex(kind: kind, id: id)
-            try writeIndex(kind: kind, id: id, index: index)
+                [.int(record.version), .utf8(record.value.encoded()), .text(plugin), .text(workspace), .text(kind),
+                 .text(record.id)],
+                expecting: .rowsAffected(1, mismatch: RecordStoreError.missingRecord(kind: kind, id: record.id)))
+            try deleteIndex(kind: kind, id: record.id)
+            try writeIndex(kind: kind, id: record.id, index: index)
         }
     }
 

@@ -27,29 +27,31 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
-    public func insert(kind: String, id: String, value: JSONValue, index: [String: String]) throws {
+    public func insert(_ record: StoredRecord, kind: String, index: [String: String]) throws {
         try guarded {
             let statement = try connection.statement(
-                "INSERT INTO records (plugin, workspace, kind, id, version, value) VALUES (?, ?, ?, ?, 1, ?)")
-            try statement.bind(.text(plugin), .text(workspace), .text(kind), .text(id), .utf8(value.encoded()))
+                "INSERT INTO records (plugin, workspace, kind, id, version, value) VALUES (?, ?, ?, ?, ?, ?)")
+            try statement.bind(.text(plugin), .text(workspace), .text(kind), .text(record.id), .int(record.version),
+                               .utf8(record.value.encoded()))
             do {
                 try statement.run()
             } catch let failure as SQLiteError where failure.isConstraintViolation {
-                throw RecordStoreError.duplicateRecord(kind: kind, id: id)
+                throw RecordStoreError.duplicateRecord(kind: kind, id: record.id)
             }
-            try writeIndex(kind: kind, id: id, index: index)
+            try writeIndex(kind: kind, id: record.id, index: index)
         }
     }
 
-    public func update(kind: String, id: String, value: JSONValue, index: [String: String], version: Int) throws {
+    public func update(_ record: StoredRecord, kind: String, index: [String: String]) throws {
         try guarded {
             let statement = try connection.statement(
                 "UPDATE records SET version = ?, value = ? WHERE plugin = ? AND workspace = ? AND kind = ? AND id = ?")
-            try statement.bind(.int(version), .utf8(value.encoded()), .text(plugin), .text(workspace), .text(kind), .text(id))
+            try statement.bind(.int(record.version), .utf8(record.value.encoded()), .text(plugin), .text(workspace),
+                               .text(kind), .text(record.id))
             try statement.run()
-            guard statement.changes == 1 else { throw RecordStoreError.missingRecord(kind: kind, id: id) }
-            try deleteIndex(kind: kind, id: id)
-            try writeIndex(kind: kind, id: id, index: index)
+            guard statement.changes == 1 else { throw RecordStoreError.missingRecord(kind: kind, id: record.id) }
+            try deleteIndex(kind: kind, id: record.id)
+            try writeIndex(kind: kind, id: record.id, index: index)
         }
     }
 

@@ -7,6 +7,7 @@ import HuddleStore
 /// throw-away PostgreSQL server and sets it), each gets a new, empty database
 /// on that server instead, so the same tests prove both backends.
 public enum TestStorage {
+    /// The environment variable naming the PostgreSQL server's admin URL.
     public static let postgresVariable = "HUDDLE_TEST_POSTGRES_URL"
 
     /// The admin URL of the test PostgreSQL server, if the tests run on PostgreSQL.
@@ -14,6 +15,7 @@ public enum TestStorage {
         ProcessInfo.processInfo.environment[postgresVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Whether the tests run on PostgreSQL.
     public static var isPostgres: Bool { postgresURL != nil }
 
     /// A new, empty place to store: `file` in `directory`, or a new database.
@@ -72,7 +74,9 @@ public enum TestStorage {
         connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
     }
 
+    /// A set-up statement failed; `description` is PostgreSQL's message.
     public struct Failure: Error, CustomStringConvertible {
+        /// What PostgreSQL said.
         public let description: String
         public init(_ description: String) { self.description = description }
     }

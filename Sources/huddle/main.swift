@@ -1,0 +1,3 @@
+import HuddleCommand
+
+HuddleCommand.main(plugins: [])
