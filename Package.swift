@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
-// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite,
+// the server; only HuddleLoop imports libuv (and HuddleRedis, whose hiredis
+// adapter runs on HuddleLoop's uv_loop_t), only HuddleStore imports SQLite,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -24,6 +25,9 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // No pkgConfig: hiredis.pc carries -D_FILE_OFFSET_BITS=64, which SwiftPM refuses.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -35,6 +39,8 @@ let package = Package(
         // MARK: I/O
         .target(name: "HuddleLoop", dependencies: ["CUV"]),
         .target(name: "HuddleStore", dependencies: ["CSQLite", "HuddlePluginKit"]),
+        // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
+        .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -66,6 +72,7 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
+        .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddleStore", "HuddleTestSupport"]),
