@@ -73,16 +73,16 @@ final class RedisConnection {
             redisAsyncFree(ac)
             return failed(reason, wasReady: false)
         }
-        guard redisLibuvAttach(ac, loop.libuvLoop) == REDIS_OK else {
-            // 0.14's attach installs its hooks before uv_poll_init can fail;
-            // its cleanup hook would then run on a NULL privdata.
-            ac.pointee.ev.cleanup = nil
+        // The adapter with upstream's fix for socket errors (see CHiredis/shim.h).
+        guard huddle_redisLibuvAttach(ac, loop.libuvLoop) == REDIS_OK else {
             redisAsyncFree(ac)
             return failed("cannot poll the Redis socket", wasReady: false)
         }
         ac.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         selfWhileContextLives = self
         context = ac
+        // Also asks for the first write event, which is how 0.14 learns
+        // that the non-blocking connect is done (or failed).
         redisAsyncSetConnectCallback(ac, connectCallback)
         redisAsyncSetDisconnectCallback(ac, disconnectCallback)
         // A Redis host that vanishes without a FIN (a partition, a dead VM)

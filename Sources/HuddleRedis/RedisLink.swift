@@ -84,11 +84,15 @@ public final class RedisLink: RedisConnectionDelegate {
     }
 
     /// Closes both connections. Commands already issued are still sent and
-    /// their replies delivered; later ones fail with `LINKDOWN`.
+    /// their replies delivered; later ones fail with `LINKDOWN`. No other
+    /// callback runs afterwards (they are released, so they may capture the link).
     public func close() {
         guard !isClosed else { return }
         isClosed = true
         state = .disconnected
+        onStateChange = nil
+        onProblem = nil
+        onMessage = nil
         commands.close()
         subscriber.close()
     }
