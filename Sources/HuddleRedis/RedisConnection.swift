@@ -1,26 +1,17 @@
 import CHiredis
 import HuddleLoop
 
-/// What a `RedisConnection` reports to the link that owns it.
-protocol RedisConnectionDelegate: AnyObject {
-    /// Connected and handshaken (AUTH, SELECT, PING all answered).
-    func connectionDidBecomeReady(_ connection: RedisConnection)
-    /// An attempt failed or a connection ended; the next attempt is armed.
-    func connectionDidFail(_ connection: RedisConnection, reason: String, wasReady: Bool, retryInMs: UInt64)
-    /// A pub/sub push (subscribe confirmation, message). `reply` is hiredis's
-    /// and valid only during the call.
-    func connection(_ connection: RedisConnection, didReceivePush reply: UnsafeMutablePointer<redisReply>)
-}
-
 /// One hiredis async context on the loop, and the life around it: connect,
 /// handshake, reconnect with backoff, close.
 ///
-/// hiredis frees a context itself: after `onConnect` with an error, after
-/// `onDisconnect`, and inside `redisAsyncFree` (or, when called from one of
-/// the context's reply callbacks, as soon as that callback returns). So
-/// `context` is cleared only on those three signals, and the connection keeps
-/// itself alive (`selfWhileContextLives`) for as long as hiredis may still
-/// call back through the context's `data`.
+/// hiredis frees a context itself, and says so only through callbacks:
+/// right after `onConnect` with an error, and right after `onDisconnect`
+/// (which `redisAsyncFree` of a connected context calls too, at once or,
+/// from inside one of the context's reply callbacks, once that returns).
+/// Only a context that never connected is freed silently, and only by this
+/// side's `redisAsyncFree`. `context` is cleared at exactly those points,
+/// and the connection keeps itself alive (`selfWhileContextLives`) for as
+/// long as hiredis may still call back through the context's `data`.
 final class RedisConnection {
     enum Phase {
         case idle, connecting, handshaking, ready, waitingToRetry, closed

@@ -109,6 +109,28 @@ struct RedisOutageTests {
         #expect(commandProblems == [10, 20, 40].map { "commands: Connection refused; next attempt in \($0) ms" })
     }
 
+    @Test func aServerThatNeverAnswersIsDroppedAfterTheConnectTimeout() throws {
+        let fixture = try RedisFixture()
+        // Accepts (the kernel completes the TCP handshake) but never answers PING.
+        var silent: [TCPConnection] = []
+        let listener = try TCPListener(loop: fixture.loop, host: "127.0.0.1", port: 0) { silent.append($0) }
+        let options = RedisLinkOptions(connectTimeoutMs: 50, reconnectBackoff: RedisFixture.options.reconnectBackoff)
+        let link = RedisLink(url: RedisURL(host: "127.0.0.1", port: listener.port), loop: fixture.loop, options: options)
+        var problems: [String] = []
+        link.onProblem = { problem in
+            problems.append(problem)
+            guard problems.count == 2 else { return }
+            link.close()
+            listener.close()
+            silent.forEach { $0.close() }
+        }
+        link.start()
+        #expect(fixture.runLoop())
+        #expect(problems.sorted() == ["commands", "subscriber"].map {
+            "\($0): no answer to the handshake within 50 ms; next attempt in 10 ms"
+        })
+    }
+
     @Test func queuedPublishesStillLeaveOnClose() throws {
         let fixture = try RedisFixture()
         let publisher = try fixture.link()
