@@ -147,7 +147,8 @@ final class RedisConnection {
 
     /// Frees the context from this side, reporting `reason` as the failure.
     private func drop(_ reason: String) {
-        guard let ac = context else { return }
+        // Once dropping, the free is under way (perhaps deferred by hiredis).
+        guard let ac = context, dropReason == nil else { return }
         dropReason = reason
         let isConnected = ac.pointee.c.flags & REDIS_CONNECTED != 0
         redisAsyncFree(ac)

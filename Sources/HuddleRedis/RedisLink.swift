@@ -58,6 +58,7 @@ public final class RedisLink: RedisConnectionDelegate {
     private var isSubscriberSynced = false
     private var isClosed = false
 
+    private static let publishCommand = Array("PUBLISH".utf8)
     /// Most channels per SUBSCRIBE: arguments are pinned one stack level each.
     private static let channelsPerSubscribe = 256
     /// Commands that would put the command connection into a mode hiredis
@@ -103,7 +104,7 @@ public final class RedisLink: RedisConnectionDelegate {
     /// (before this returns) if the command connection is not up.
     public func command(_ arguments: [[UInt8]], reply: @escaping (RedisReply) -> Void) {
         if let refusal = refusal(of: arguments) { return reply(.error(refusal)) }
-        guard commands.issue(arguments, reply: reply) else { return reply(.error(linkDownMessage)) }
+        guard issue(arguments, reply: reply) else { return reply(.error(linkDownMessage)) }
     }
 
     /// `command` with text arguments: `link.command("GET", "key") { … }`.
@@ -116,14 +117,20 @@ public final class RedisLink: RedisConnectionDelegate {
     @discardableResult
     public func send(_ arguments: [[UInt8]]) -> Bool {
         guard refusal(of: arguments) == nil else { return false }
-        return commands.issue(arguments, reply: nil)
+        return issue(arguments, reply: nil)
     }
 
     /// PUBLISH, fire-and-forget. Publishes of one loop turn leave in one
     /// write. False if not sent (the command connection is down).
     @discardableResult
     public func publish(_ payload: [UInt8], to channel: String) -> Bool {
-        commands.issue([Array("PUBLISH".utf8), Array(channel.utf8), payload], reply: nil)
+        issue([Self.publishCommand, Array(channel.utf8), payload], reply: nil)
+    }
+
+    /// Only once the handshake is done: a command queued while connecting
+    /// would leave before AUTH and SELECT.
+    private func issue(_ arguments: [[UInt8]], reply: ((RedisReply) -> Void)?) -> Bool {
+        commands.isReady && commands.issue(arguments, reply: reply)
     }
 
     private var linkDownMessage: String {
@@ -191,7 +198,8 @@ public final class RedisLink: RedisConnectionDelegate {
     func connection(_ connection: RedisConnection, didReceivePush reply: UnsafeMutablePointer<redisReply>) {
         let push = reply.pointee
         guard push.type == REDIS_REPLY_ARRAY, push.elements >= 3,
-              let kind = push.element[0], let name = push.element[1], let body = push.element[2] else { return }
+              let kind = push.element[0], let name = push.element[1], let body = push.element[2],
+              kind.pointee.type == REDIS_REPLY_STRING else { return }
         if strcmp(kind.pointee.str, "message") == 0 {
             onMessage?(String(decoding: RedisReply.bytes(of: name.pointee), as: UTF8.self),
                        RedisReply.bytes(of: body.pointee))

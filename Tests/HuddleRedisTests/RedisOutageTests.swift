@@ -60,6 +60,19 @@ struct RedisOutageTests {
         #expect(publishSent == false)
     }
 
+    @Test func commandsBeforeTheFirstConnectFailAtOnce() throws {
+        let fixture = try RedisFixture()
+        let link = try fixture.link("redis://127.0.0.1:\(fixture.server.port)/5")
+        var reply: RedisReply?
+        link.start()
+        // Connecting now: queued, this would leave ahead of SELECT 5.
+        link.command("SET", "k", "v") { reply = $0 }
+        #expect(reply?.isLinkFailure == true)
+        #expect(!link.publish(Array(text: "x"), to: "c"))
+        link.close()
+        #expect(fixture.runLoop())
+    }
+
     @Test func aCommandInFlightFailsWhenTheConnectionDrops() throws {
         let fixture = try RedisFixture()
         let link = try fixture.link()
