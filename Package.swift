@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
-// the server; only HuddleLoop imports libuv, only HuddleStore imports SQLite and libpq,
+// the server; only HuddleLoop imports libuv (and HuddleRedis, whose hiredis
+// adapter runs on HuddleLoop's uv_loop_t), only HuddleStore imports SQLite
+// and libpq,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -29,6 +31,9 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        // No pkgConfig: hiredis.pc carries -D_FILE_OFFSET_BITS=64, which SwiftPM refuses.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -40,6 +45,8 @@ let package = Package(
         // MARK: I/O
         .target(name: "HuddleLoop", dependencies: ["CUV"]),
         .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
+        // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
+        .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -75,6 +82,7 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
+        .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),

@@ -31,6 +31,8 @@ public final class EventLoop {
     /// handles may only be touched from this thread while it runs.
     private var runningThread: pthread_t?
     private var isRunning: Bool { runningThread != nil }
+    /// Set by `addCloseAllHook`: closers of handles HuddleLoop did not create.
+    var closeAllHooks: [() -> Void] = []
 
     /// Creates a loop and makes writes to a vanished peer an error (`EPIPE`)
     /// rather than a process-killing `SIGPIPE`.
@@ -100,6 +102,11 @@ public final class EventLoop {
     public func closeAll() {
         guard !isTornDown else { return }
         precondition(!isRunning, "EventLoop.closeAll called from inside run")
+        // First the foreign handles: the walk below would take their `data`
+        // for a HuddleLoop owner. Once closing, the walk skips them.
+        let hooks = closeAllHooks
+        closeAllHooks.removeAll()
+        hooks.forEach { $0() }
         // A close callback may open a new handle (e.g. a reconnect); go round
         // until libuv agrees nothing is left.
         repeat {
