@@ -67,32 +67,36 @@ extension ClusterNode {
     /// rest is left over from crashes and outages, and is deleted.
     private func fetchPresence(of workspace: String, done: @escaping ([String: [RemoteSession]], Set<String>) -> Void) {
         guard isConnected else { return done([:], []) }
-        link.command("HGETALL", Self.nodesHash) { [unowned self] nodesReply in
+        let hash = Self.presenceHashPrefix + workspace
+        // One MULTI, so the nodes and their entries are read at one instant
+        // (a node re-announcing itself writes both in one MULTI too).
+        link.command("MULTI") { _ in }
+        link.command("HGETALL", Self.nodesHash) { _ in }
+        link.command("HGETALL", hash) { _ in }
+        link.command("EXEC") { [unowned self] reply in
+            guard case .array(let replies) = reply, replies.count == 2 else { return done([:], []) }
             let nowUnix = self.now().unixMs
             var alive: [String: String] = [:]
-            for (node, record) in Self.pairs(nodesReply) {
+            for (node, record) in Self.pairs(replies[0]) {
                 guard let json = try? JSONParser.parse(record), let incarnation = json["incarnation"]?.stringValue,
                       let at = json["at"]?.intValue, Int64(at) + Int64(self.settings.nodeTTLMs) > nowUnix else { continue }
                 alive[node] = incarnation
             }
-            let hash = Self.presenceHashPrefix + workspace
-            self.link.command("HGETALL", hash) { [unowned self] entries in
-                var byNode: [String: [RemoteSession]] = [:]
-                var stale: [[UInt8]] = []
-                for (field, value) in Self.pairs(entries) {
-                    guard let json = try? JSONParser.parse(value), let (session, node, incarnation) = RemoteSession.parse(json),
-                          node != self.nodeID else { continue }
-                    let current = alive[node] == incarnation
-                    let resumable = (session.grace?.untilUnixMs ?? 0) > nowUnix
-                    if current || resumable {
-                        byNode[node, default: []].append(session)
-                    } else {
-                        stale.append(Array(field.utf8))
-                    }
+            var byNode: [String: [RemoteSession]] = [:]
+            var stale: [[UInt8]] = []
+            for (field, value) in Self.pairs(replies[1]) {
+                guard let json = try? JSONParser.parse(value), let (session, node, incarnation) = RemoteSession.parse(json),
+                      node != self.nodeID else { continue }
+                let current = alive[node] == incarnation
+                let resumable = (session.grace?.untilUnixMs ?? 0) > nowUnix
+                if current || resumable {
+                    byNode[node, default: []].append(session)
+                } else {
+                    stale.append(Array(field.utf8))
                 }
-                if !stale.isEmpty { self.queue([Array("HDEL".utf8), Array(hash.utf8)] + stale) }
-                done(byNode, Set(alive.keys))
             }
+            if !stale.isEmpty { self.queue([Array("HDEL".utf8), Array(hash.utf8)] + stale) }
+            done(byNode, Set(alive.keys))
         }
     }
 

@@ -11,7 +11,7 @@ extension ClusterNode {
             let workspace = session.workspace.id
             queue([Array("HDEL".utf8), Array((Self.presenceHashPrefix + workspace).utf8), Array(session.id.utf8)])
             let body: JSONValue = ["id": .string(session.id), "reason": .string(reason.rawValue)]
-            send(.left, body.encoded(), to: workspace)
+            send(.left, body.encoded(), to: workspace, promptly: true)
         case .typing(let session, let target, let stop):
             let body: JSONValue = ["id": .string(session.id), "target": .string(target),
                                    "stop": stop.map { .string($0.rawValue) } ?? .null]
@@ -36,14 +36,19 @@ extension ClusterNode {
         let workspace = session.workspace.id
         let state = hub.announcement(of: session, now: now()).json(node: nodeID, incarnation: incarnation).encoded()
         queue([Array("HSET".utf8), Array((Self.presenceHashPrefix + workspace).utf8), Array(session.id.utf8), state])
-        send(.session, state, to: workspace)
+        // Promptly: a welcome or a resume on another node may read this any moment now.
+        send(.session, state, to: workspace, promptly: true)
     }
 
     /// After an outage (this node's or Redis's): every session of this node
     /// again, under a new incarnation, and a snapshot per workspace so the
-    /// others drop what left meanwhile. The heartbeat that carries the new
-    /// incarnation follows the entries, so a reader never takes a half-written set.
+    /// others drop what left meanwhile. One MULTI: a reader (which reads in
+    /// one MULTI too) sees the old incarnation with its entries or the new
+    /// one with its entries, and subscribers get the heartbeat that announces
+    /// the new incarnation before the snapshots that confirm its sessions.
     func reannounce() {
+        queue([Array("MULTI".utf8)])
+        sendHeartbeat()
         for workspace in hub.workspacesWithLocalSessions {
             let sessions = workspace.localSessions.map { hub.announcement(of: $0, now: now()) }
             for session in sessions {
@@ -53,11 +58,11 @@ extension ClusterNode {
             let body: JSONValue = ["sessions": .array(sessions.map { $0.json(node: nodeID, incarnation: incarnation) })]
             send(.snapshot, body.encoded(), to: workspace.id)
         }
-        sendHeartbeat()
+        queue([Array("EXEC".utf8)], promptly: true)
     }
 
-    func send(_ kind: ClusterMessage.Kind, _ body: [UInt8], to workspace: String) {
+    func send(_ kind: ClusterMessage.Kind, _ body: [UInt8], to workspace: String, promptly: Bool = false) {
         queue([Self.publishCommand, Array((Self.workspaceChannelPrefix + workspace).utf8),
-               ClusterMessage.encode(kind, node: nodeID, body: body)])
+               ClusterMessage.encode(kind, node: nodeID, body: body)], promptly: promptly)
     }
 }

@@ -94,14 +94,19 @@ public final class ClusterNode {
     }
 
     /// Shutdown: says `bye` (this node's sessions are already announced in
-    /// grace, so the others keep them resumable), sends what is queued, closes.
-    public func shutDown() {
-        queue([Self.publishCommand, Array(Self.nodesChannel.utf8), ClusterMessage.encode(.bye, node: nodeID, body: [])])
-        flush()
+    /// grace, so the others keep them resumable), and closes once Redis has
+    /// answered a PING sent after everything queued, so nothing is lost to
+    /// the process exiting; `done` runs then (at once if Redis is down).
+    public func shutDown(then done: @escaping () -> Void) {
+        queue([Self.publishCommand, Array(Self.nodesChannel.utf8), ClusterMessage.encode(.bye, node: nodeID, body: [])],
+              promptly: true)
         flushTimer.close()
         heartbeatTimer.close()
         livenessTimer.close()
-        link.close()
+        link.command("PING") { [link] _ in
+            link.close()
+            done()
+        }
     }
 
     // MARK: Liveness
@@ -150,15 +155,19 @@ public final class ClusterNode {
 
     static let publishCommand = Array("PUBLISH".utf8)
 
-    /// Commands wait up to `batchMs` so that those of a burst leave in one write.
-    func queue(_ command: [[UInt8]]) {
+    /// Commands wait up to `batchMs` so that those of a burst leave in one
+    /// write; `promptly`, they leave with this loop turn's write (the link
+    /// writes once per turn), keeping their order with what waited.
+    func queue(_ command: [[UInt8]], promptly: Bool = false) {
         outbox.append(command)
+        if promptly { return flush() }
         guard !flushArmed else { return }
         flushArmed = true
         flushTimer.start(afterMs: UInt64(settings.batchMs)) { [unowned self] in self.flush() }
     }
 
     private func flush() {
+        if flushArmed { flushTimer.stop() }
         flushArmed = false
         let commands = outbox
         outbox = []

@@ -135,6 +135,13 @@ extension Hub {
                              meta: session.meta, since: session.joinedAt, grace: grace)
     }
 
+    /// Whether `id` is another node's session that is connected there (as far
+    /// as this node has heard): a resume of it must wait for its grace.
+    public func isConnectedElsewhere(_ id: String) -> Bool {
+        guard let session = sessions[id], case .remote = session.state else { return false }
+        return true
+    }
+
     /// Workspaces where this node has sessions (grace included): what it listens to.
     public var workspacesWithLocalSessions: [Workspace] {
         workspaces.values.filter { $0.localSessionCount > 0 }

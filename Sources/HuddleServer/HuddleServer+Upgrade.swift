@@ -1,6 +1,7 @@
 import HuddleCore
 import HuddleHTTP
 import HuddleJSON
+import HuddleLoop
 import HuddleWebSocket
 
 extension HuddleServer {
@@ -58,10 +59,28 @@ extension HuddleServer {
         connection.awaitingResponse = true
         cluster.listen(to: workspace) { [unowned self] in
             self.whenFollowing(workspace) {
-                guard connection.phase == .http else { return }
-                connection.awaitingResponse = false
-                self.admit(connection, to: workspace, as: identity, resume: resume, response: response, replayFrom: replayFrom)
+                self.whenResumable(resume, attemptsLeft: Self.resumeWaitAttempts) {
+                    guard connection.phase == .http else { return }
+                    connection.awaitingResponse = false
+                    self.admit(connection, to: workspace, as: identity, resume: resume, response: response, replayFrom: replayFrom)
+                }
             }
+        }
+    }
+
+    /// A client that lost its connection to another node may reach this one
+    /// before that node's news of it (its grace) does: the resume waits for
+    /// it, briefly. Past that, the session is taken as still connected, and
+    /// the client gets a new one, as PROTOCOL.md §3 says.
+    static let resumeWaitAttempts = 10
+    static let resumeWaitStepMs: UInt64 = 20
+
+    private func whenResumable(_ resume: String?, attemptsLeft: Int, then proceed: @escaping () -> Void) {
+        guard let resume, attemptsLeft > 0, hub.isConnectedElsewhere(resume) else { return proceed() }
+        let timer = LoopTimer(loop: loop)
+        timer.start(afterMs: Self.resumeWaitStepMs) { [unowned self] in
+            timer.close()
+            self.whenResumable(resume, attemptsLeft: attemptsLeft - 1, then: proceed)
         }
     }
 

@@ -34,6 +34,8 @@ public final class HuddleServer {
     private var armedDeadline: UInt64?
     private var signalWatchers: [SignalWatcher] = []
     private var shuttingDown = false
+    private var shutdownTimedOut = false
+    private var shutdownFinished = false
     private let startedAtMs: UInt64
 
     /// Open WebSocket sessions (the `max_connections` count).
@@ -264,22 +266,36 @@ public final class HuddleServer {
         heartbeatTimer.stop()
         lagProbe.stop()
         deadlineTimer.stop()
-        if cluster != nil {
-            // The other nodes keep these sessions in grace (reason shutdown), so
-            // a client that reconnects elsewhere with ?session= resumes them.
-            for connection in connections.values {
-                if let session = connection.session, session.isConnected {
-                    apply(hub.disconnected(session, reason: .shutdown, now: now()))
-                }
-            }
-            cluster?.shutDown()
+        deadlineTimer.start(afterMs: UInt64(config.server.shutdownTimeoutMs)) { [unowned self] in
+            self.shutdownTimedOut = true
+            self.finishShutdown()
         }
+        guard let cluster else { return closeEveryConnection() }
+        // The other nodes keep these sessions in grace (reason shutdown), so a
+        // client that reconnects elsewhere with ?session= resumes them. The
+        // sockets close only once Redis has the news: a client told 1001
+        // sooner could reach another node before it.
+        for connection in connections.values {
+            if let session = connection.session, session.isConnected {
+                apply(hub.disconnected(session, reason: .shutdown, now: now()))
+            }
+        }
+        cluster.shutDown { [unowned self] in
+            self.cluster = nil
+            self.closeEveryConnection()
+        }
+    }
+
+    /// 1001 to every session (no presence leaves here), then the end once they are closed.
+    private func closeEveryConnection() {
         for connection in Array(connections.values) { connection.closeForShutdown() }
-        if connections.isEmpty { finishShutdown(); return }
-        deadlineTimer.start(afterMs: UInt64(config.server.shutdownTimeoutMs)) { [unowned self] in self.finishShutdown() }
+        if connections.isEmpty { finishShutdown() }
     }
 
     private func finishShutdown() {
+        // Waits for the cluster's last words, unless the shutdown bound is up.
+        guard !loop.isTornDown, !shutdownFinished, cluster == nil || shutdownTimedOut else { return }
+        shutdownFinished = true
         for connection in Array(connections.values) { connection.tcp.close() }
         for watcher in signalWatchers { watcher.close() }
         signalWatchers = []
