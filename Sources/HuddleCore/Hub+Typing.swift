@@ -95,7 +95,7 @@ extension Hub {
     /// What the workspace's sessions (this node's and the others') are typing, for `welcome`.
     func typingSnapshot(of workspace: Workspace) -> JSONValue {
         var entries: [JSONValue] = []
-        for user in workspace.users.values.sorted(by: { $0.userID < $1.userID }) {
+        for user in workspace.users.values {
             for session in user.sessions {
                 for typing in session.typing {
                     entries.append(["user": .string(session.identity.userID), "session": .string(session.id),
