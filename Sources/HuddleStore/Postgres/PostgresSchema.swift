@@ -81,7 +81,7 @@ enum PostgresSchema {
             try connection.execute("COMMIT")
             return epoch ?? ""
         } catch {
-            try? connection.execute("ROLLBACK")
+            _ = try? connection.execute("ROLLBACK")
             throw error
         }
     }
