@@ -35,6 +35,12 @@ extension HuddleConfig {
         /// `allowed_origins`: `Origin` allowlist for WebSocket upgrades, each
         /// `*` or an exact `scheme://host[:port]`.
         public var allowedOrigins = [AllowedOrigin.anyOrigin]
+        /// `api_keys`: keys a backend sends as `Authorization: apikey <key>`
+        /// for the server API; the environment variable may list them
+        /// comma-separated. Prefer it to the file: these are secrets.
+        public var apiKeys: [String] = []
+        /// A shorter key is too easy to guess.
+        public static let apiKeyMinimumBytes = 16
 
         public init() {}
     }

@@ -65,7 +65,7 @@ extension HuddleServer {
 
     /// Runs a plugin on the store thread; a committed event is broadcast to the
     /// workspace before `completion` (so a sender gets its event before its ack).
-    private func run(_ entry: PluginRegistry.Entry, _ request: PluginRequest, completion: @escaping (PluginReply) -> Void) {
+    func run(_ entry: PluginRegistry.Entry, _ request: PluginRequest, completion: @escaping (PluginReply) -> Void) {
         metrics.pluginRequests += 1
         let started = EventLoop.hrtimeNanos()
         store.submit(request, plugin: entry.plugin, pluginName: entry.name) { [unowned self] reply in
@@ -94,7 +94,7 @@ extension HuddleServer {
     static let ackType = "ack"
 
     /// The `ack` or `error` for a plugin reply, with the HTTP status the same answer gets on `/api`.
-    private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: Outgoing) {
+    static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: Outgoing) {
         var ack = MessageWriter(type: Self.ackType)
         ack.valueIfPresent("id", id)
         switch reply {

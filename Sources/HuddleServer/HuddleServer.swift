@@ -23,6 +23,8 @@ public final class HuddleServer {
     let authenticator: Authenticator
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
+    /// Stores the server API's durable publishes (`POST …/publish`).
+    let appEvents = AppEvents()
     let router: Router<Endpoint>
 
     private var listener: TCPListener?

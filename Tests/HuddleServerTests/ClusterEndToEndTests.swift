@@ -186,4 +186,23 @@ struct ClusterEndToEndTests {
         try bob.send(["type": "notes.add", "id": "n2", "data": ["subject": "contact:1", "body": "after"]])
         #expect(try alice.waitFor("notes.added", where: { $0["seq"] == 2 })["seq"] == 2)
     }
+
+    @Test func theServerAPIWorksFromAnyNodeAndCoversEveryNode() throws {
+        let cluster = try TestCluster(nodes: ["node-a", "node-b", "node-c"])
+        try cluster.waitUntilLinked()
+        let alice = try cluster["node-a"].join("api", user: "alice")
+        let bob = try cluster["node-b"].join("api", user: "bob")
+        _ = try alice.waitFor("presence.join")
+        let other = cluster["node-c"]
+        #expect(try other.post("/api/workspaces/api/publish", json: ["type": "app.hello", "data": ["n": 1]]).status == 200)
+        #expect(try bob.waitFor("app.hello")["data"] == ["n": 1])
+        #expect(try alice.waitFor("app.hello")["by"] == ["user": "server"])
+        #expect(try other.get("/api/workspaces").json?["workspaces"] == [["workspace": "api", "users": 2, "sessions": 2]])
+        let sessions = try other.get("/api/workspaces/api/sessions").json?["sessions"]?.arrayValue ?? []
+        #expect(Set(sessions.compactMap { $0["session"]?.stringValue }) == [alice.session, bob.session])
+        #expect(try other.post("/api/users/alice/disconnect", json: [:]).status == 200)
+        #expect(try alice.client.expectClose() == 4003)
+        let leave = try bob.waitFor("presence.leave")
+        #expect(leave["user"] == "alice" && leave["reason"] == "kicked")
+    }
 }
