@@ -87,6 +87,8 @@ let package = Package(
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
         .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        // The cluster rig: real Redis, PostgreSQL, nodes and nginx, as scripts/cluster runs them.
+        .testTarget(name: "ClusterEndToEndTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
         // docs/protocol.md and Plugins/README.md held to the code.
         .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],
