@@ -21,6 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
+from cluster import Cluster
 from huddle_tab import Tab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,6 +158,14 @@ def own_server(tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def cluster():
+    """Three nodes behind nginx, started by `scripts/cluster` itself (with this build's huddle)."""
+    running = Cluster(ROOT, server_env(HUDDLE_BIN=str(server_binary()))).start()
+    yield running
+    running.stop()
+
+
 def mint_token(user, name):
     """What a tester runs: `huddle token --user U --name N`, with the server's secret."""
     env = server_env(HUDDLE_AUTH_MODE="jwt", HUDDLE_AUTH_JWT_SECRET=JWT_SECRET)
@@ -165,13 +174,14 @@ def mint_token(user, name):
     return result.stdout.strip()
 
 
-def make_driver(width, height):
+def make_driver(width, height, network_log=False):
+    """`network_log` keeps Chromium's network events (`driver.get_log("performance")`)."""
     options = Options()
     options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if network_log else {})})
     service = Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(options=options, service=service)
     # The window size includes browser chrome; pin the page's viewport itself.
@@ -185,8 +195,8 @@ def open_tab(server, request):
     """`open_tab()` starts a new isolated browser; screenshots of all of them are saved if the test fails."""
     tabs = []
 
-    def factory(width=VIEWPORT[0], height=VIEWPORT[1], base_url=None):
-        tab = Tab(make_driver(width, height), base_url or server)
+    def factory(width=VIEWPORT[0], height=VIEWPORT[1], base_url=None, network_log=False):
+        tab = Tab(make_driver(width, height, network_log), base_url or server)
         tabs.append(tab)
         return tab
 
