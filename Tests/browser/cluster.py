@@ -1,9 +1,10 @@
 """`scripts/cluster`, the command people run, started as the browser tests' cluster."""
 import re
-import signal
 import socket
 import subprocess
 import threading
+
+from processes import terminate
 
 READY_LINE = re.compile(r"^Huddle cluster: (http://\S+?)/? ")
 NODE_LINE = re.compile(r"^\s+(node-\d+)\s+http://127\.0\.0\.1:(\d+)\s")
@@ -59,10 +60,5 @@ class Cluster:
         """SIGTERM, as Ctrl-C would: the script stops nginx, the nodes, Redis and PostgreSQL."""
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, STOP_TIMEOUT_S)
         self.process = None

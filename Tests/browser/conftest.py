@@ -10,7 +10,6 @@ Environment: HUDDLE_BIN (default .build/debug/huddle), CHROMIUM_BIN
 """
 import os
 import re
-import signal
 import subprocess
 import threading
 import uuid
@@ -23,6 +22,7 @@ from selenium.webdriver.chrome.service import Service
 
 from cluster import Cluster
 from huddle_tab import Tab
+from processes import terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "test-output"
@@ -117,12 +117,7 @@ class ServerProcess:
     def stop(self):
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(SERVER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, SERVER_STOP_TIMEOUT_S)
         self.process = None
 
 
