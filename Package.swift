@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
         .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
         // The cluster rig: real Redis, PostgreSQL, nodes and nginx, as scripts/cluster runs them.
-        .testTarget(name: "ClusterEndToEndTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
+        .testTarget(name: "ClusterRigTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
         // docs/protocol.md and Plugins/README.md held to the code.
         .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import HuddleJSON
 
 /// A real Huddle cluster for end-to-end tests: a `redis-server`, one
 /// PostgreSQL database, N `huddle serve` nodes in cluster mode
@@ -54,6 +55,20 @@ public final class ClusterProcess {
     /// The environment of one node: `environment` plus its cluster keys.
     static func nodeEnvironment(_ environment: [String: String], id: String, redis: RedisServer) -> [String: String] {
         environment.merging(["HUDDLE_CLUSTER_REDIS_URL": redis.url, "HUDDLE_CLUSTER_NODE_ID": id]) { _, cluster in cluster }
+    }
+
+    /// Waits until every running node's `/healthz` says `cluster.redis: connected`.
+    public func waitUntilLinked(timeout: Double = 20) throws {
+        for (index, node) in nodes.enumerated() where node.isRunning {
+            try waitUntil("\(Self.nodeID(index)) linked to Redis", timeout: timeout) {
+                try Self.health(of: node)?["cluster"]?["redis"] == "connected"
+            }
+        }
+    }
+
+    /// A node's `/healthz` document, straight from the node.
+    public static func health(of node: ServerProcess) throws -> JSONValue? {
+        try? JSONParser.parse(HTTPTestClient.request(port: node.port, method: "GET", path: "/healthz").body)
     }
 
     /// The index of the node listening on `port` (e.g. from `X-Huddle-Upstream`).

@@ -10,9 +10,11 @@ struct ClusterProcessTests {
     @Test func everyNodeAnswersAndNginxTakesThemInTurn() throws {
         let cluster = try ClusterProcess(nodes: 3, nginx: true)
         let nginx = try #require(cluster.nginx)
-        for node in cluster.nodes {
+        try cluster.waitUntilLinked()
+        for (index, node) in cluster.nodes.enumerated() {
             let health = try HTTPTestClient.request(port: node.port, method: "GET", path: "/healthz")
             #expect(health.status == 200, "node on port \(node.port): \(node.standardError())")
+            #expect(try ClusterProcess.health(of: node)?["cluster"]?["node"] == .string(ClusterProcess.nodeID(index)))
         }
 
         var served: [Int] = []
@@ -36,8 +38,7 @@ struct ClusterProcessTests {
         let index = try #require(cluster.nodeIndex(port: port))
 
         func connections(_ node: ServerProcess) throws -> Int? {
-            let body = try HTTPTestClient.request(port: node.port, method: "GET", path: "/healthz").body
-            return try JSONParser.parse(body)["connections"]?.intValue
+            try ClusterProcess.health(of: node)?["connections"]?.intValue
         }
         #expect(try connections(cluster.nodes[index]) == 1)
         #expect(try connections(cluster.nodes[1 - index]) == 0)
