@@ -83,11 +83,14 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
+        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON"]),
         .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
         .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        // The cluster rig: real Redis, PostgreSQL, nodes and nginx, as scripts/cluster runs them.
+        .testTarget(name: "ClusterRigTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
         // docs/protocol.md and Plugins/README.md held to the code.
         .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],

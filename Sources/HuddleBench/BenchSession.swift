@@ -13,6 +13,8 @@ final class BenchSession {
     unowned let run: BenchRun
     let workspace: String
     let user: String
+    /// The node this session connects to.
+    let endpoint: BenchEndpoint
     private(set) var connection: TCPConnection?
     private var handshakeBytes: [UInt8] = []
     private var isUpgraded = false
@@ -30,13 +32,15 @@ final class BenchSession {
     /// Re-armed after each cursor with a jittered delay.
     var sendTimer: LoopTimer?
 
-    init(run: BenchRun, workspace: String, user: String) {
+    init(run: BenchRun, workspace: String, user: String, endpoint: BenchEndpoint) {
         self.run = run
         self.workspace = workspace
         self.user = user
+        self.endpoint = endpoint
     }
 
-    func open(host: String, port: Int) {
+    func open() {
+        let host = endpoint.host, port = endpoint.port
         TCPConnection.connect(loop: run.loop, host: host, port: port) { [self] result in
             switch result {
             case .failure(let error):

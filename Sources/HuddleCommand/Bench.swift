@@ -10,11 +10,15 @@ struct Bench: ParsableCommand {
             Presets: s1 = 10 workspaces × 50 sessions, cursors at 10 Hz, 100 B, 20 s; \
             s2 = 100 × 100 idle sessions; s3 = 1 × 500 at 2 Hz, 20 s; \
             s4 = 100 sessions in 1 workspace, each sending kanban.move (or --write create) at 50/s, 10 s. \
-            Sends follow each session's own clock (open loop), so a slow server shows as latency.
+            Sends follow each session's own clock (open loop), so a slow server shows as latency. \
+            A cluster: give each node's --url (and --server-pid); the members of every workspace \
+            are split across the nodes in turn, and the report adds up their CPU and Redis's.
             """)
 
     @Option(help: "Server address.") var host = "127.0.0.1"
-    @Option(help: "Server port.") var port: Int
+    @Option(help: "Server port (one node; or use --url).") var port: Int?
+    @Option(help: ArgumentHelp("A node, http://HOST:PORT; repeat it or separate with commas for a cluster.", valueName: "url"))
+    var url: [String] = []
     @Option(help: ArgumentHelp("s1, s2, s3 or s4.", valueName: "name")) var scenario: String
     @Option(help: "Workspaces (overrides the preset).") var workspaces: Int?
     @Option(help: "Sessions per workspace (overrides the preset).") var sessions: Int?
@@ -23,7 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Measured window in seconds (overrides the preset).") var duration: Double?
     @Option(help: ArgumentHelp("s4 writes: create (kanban.create) or move (kanban.move of one task per session).", valueName: "kind"))
     var write = "move"
-    @Option(name: .customLong("server-pid"), help: "Server process id, for its CPU time and RSS.") var serverPID: Int32?
+    @Option(name: .customLong("server-pid"), help: "Server (node) process id, for its CPU time and RSS; repeat it for each node.")
+    var serverPID: [Int32] = []
+    @Option(name: .customLong("redis-pid"), help: "The cluster's redis-server process id, for its CPU time.") var redisPID: Int32?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
@@ -44,8 +50,22 @@ struct Bench: ParsableCommand {
             throw ValidationError("workspaces and sessions must be positive; rate and duration not negative")
         }
         let report = try BenchRun(scenario: chosen, settings: settings,
-                                  target: BenchTarget(host: host, port: port, serverPID: serverPID)).execute()
+                                  target: BenchTarget(endpoints: try endpoints(), serverPIDs: serverPID, redisPID: redisPID)).execute()
         print(json ? report.json.jsonString : report.table)
         if report.sessionsWelcomed == 0 { throw ExitCode(1) }
+    }
+
+    /// `--url` values, or `--host` and `--port`.
+    private func endpoints() throws -> [BenchEndpoint] {
+        if url.isEmpty {
+            guard let port else { throw ValidationError("give --port (one node) or --url (one or more nodes)") }
+            return [BenchEndpoint(host: host, port: port)]
+        }
+        guard port == nil else { throw ValidationError("give --port or --url, not both") }
+        let (endpoints, invalid) = BenchEndpoint.list(url)
+        guard invalid.isEmpty, !endpoints.isEmpty else {
+            throw ValidationError("--url takes http://HOST:PORT; not understood: \(invalid.joined(separator: ", "))")
+        }
+        return endpoints
     }
 }

@@ -45,21 +45,6 @@ struct Member {
     }
 }
 
-/// Polls `condition` until it holds; for states no message announces.
-func waitUntil(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(20_000)
-    }
-    throw WaitTimeout(what: what)
-}
-
-struct WaitTimeout: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting until \(what)" }
-}
-
 extension ServerProcess {
     var openSessions: Int { (try? get("/healthz").json?["connections"]?.intValue) ?? -1 }
 }
