@@ -8,7 +8,6 @@ UPSTREAM_HEADER = "x-huddle-upstream"
 # Fresh browsers until one lands on another node than the first tab.
 MAX_ATTEMPTS = 8
 
-pytestmark = pytest.mark.xfail(strict=False, reason="needs cluster logic")
 
 
 def websocket_upstream(tab):
