@@ -67,7 +67,7 @@ extension PostgresDatabase {
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
         let outcome: PluginOutcome
         do {
-            outcome = try job.plugin.handle(request, context: context)
+            outcome = try job.handle(request, context)
             try records.checkWrites()
         } catch {
             // Settle the request's queued writes before undoing them, so no
