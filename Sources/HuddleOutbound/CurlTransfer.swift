@@ -3,7 +3,7 @@ import CCurl
 /// One request on a libcurl easy handle, from setup to its result. Lives on
 /// the client's thread only.
 final class CurlTransfer {
-    let handle: OpaquePointer
+    let handle: UnsafeMutableRawPointer
     private let completion: (OutboundResult) -> Void
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var received: [UInt8] = []

@@ -31,12 +31,12 @@ public final class OutboundClient: @unchecked Sendable {
     /// Most transfers one client runs at once.
     public let maxInFlight: Int
     private let deliver: (@escaping () -> Void) -> Void
-    private let multi: OpaquePointer
+    private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var queue: [(OutboundRequest, (OutboundResult) -> Void)] = []
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
-    private var running: [OpaquePointer: CurlTransfer] = [:]
+    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
     /// How long the thread sleeps in libcurl with nothing to do: a bound,
     /// not a delay, since `send` and `close` wake it.
@@ -50,7 +50,8 @@ public final class OutboundClient: @unchecked Sendable {
         _ = Self.globalInit
         self.maxInFlight = maxInFlight
         self.deliver = deliver
-        multi = curl_multi_init()
+        guard let multi = curl_multi_init() else { fatalError("libcurl could not make a multi handle (out of memory)") }
+        self.multi = multi
         let thread = Thread { [self] in
             run()
             finished.signal()

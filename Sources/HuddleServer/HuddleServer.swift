@@ -19,6 +19,8 @@ public final class HuddleServer {
     let hub: Hub
     let store: Store
     let registry: PluginRegistry
+    /// The backends of proxy plugins, by plugin name; each has its own outbound client.
+    let proxies: [String: ProxyBackend]
     let authenticator: Authenticator
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
@@ -58,6 +60,9 @@ public final class HuddleServer {
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
+        proxies = registry.proxySettings.reduce(into: [:]) { backends, settings in
+            backends[settings.name] = ProxyBackend(settings: settings, deliver: { replies.send($0) })
+        }
         let storeLogger = logger
         latestSeq = [:]
         var learnSeqs: (StorageSnapshot) -> Void = { _ in }
@@ -90,6 +95,7 @@ public final class HuddleServer {
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
+        for backend in proxies.values { backend.close() }
         store.shutDown()
     }
 

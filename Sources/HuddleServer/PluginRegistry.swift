@@ -2,6 +2,7 @@ import Contacts
 import HuddleConfig
 import HuddleJSON
 import HuddlePluginKit
+import HuddleStore
 import Kanban
 import Notes
 
@@ -16,8 +17,18 @@ final class PluginRegistry {
 
     struct Entry {
         let name: String
-        let plugin: WorkspacePlugin
         let types: [String]
+        let handler: Handler
+        /// The plugin's entry in `welcome.plugins`.
+        let welcome: JSONValue
+    }
+
+    /// How a plugin's requests run.
+    enum Handler {
+        /// On the store thread, in the request's savepoint: a Swift plugin or a records domain.
+        case local(PluginHandler)
+        /// On the backend first, off every Huddle thread; only its event goes to the store.
+        case proxy(ProxySettings)
     }
 
     private let entries: [String: Entry]
@@ -45,14 +56,22 @@ final class PluginRegistry {
         }
         var entries: [String: Entry] = [:]
         for (name, table) in tables.sorted(by: { $0.key < $1.key }) {
+            if let kind = table[PluginKind.key] {
+                if let entry = Self.entry(name: name, kind: kind, table: table, config: config, report: report) {
+                    entries[name] = entry
+                }
+                continue
+            }
             guard let type = byName[name] else {
                 report("plugins.\(name)",
-                       "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", ")))")
+                       "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", "))), "
+                       + "and the table has no kind (\(PluginKind.configurable.map(\.rawValue).joined(separator: ", ")))")
                 continue
             }
             do {
                 let plugin = try type.init(options: PluginOptions(pluginName: name, table: table))
-                entries[name] = Entry(name: name, plugin: plugin, types: type.messageTypes)
+                entries[name] = Entry(name: name, types: type.messageTypes, handler: .local(plugin.handle),
+                                      welcome: Self.welcome(name, .builtin, type.messageTypes))
             } catch {
                 report(error.key, error.message)
             }
@@ -70,6 +89,14 @@ final class PluginRegistry {
         for entry in entries.values { for type in entry.types { owners[type] = entry.name } }
         ownerOfType = owners
         rules = config.workspaces
+    }
+
+    /// Every enabled proxy plugin's settings; the server starts a backend for each.
+    var proxySettings: [ProxySettings] {
+        entries.values.compactMap { entry in
+            if case .proxy(let settings) = entry.handler { return settings }
+            return nil
+        }
     }
 
     /// The plugins of one workspace, computed once per workspace id.
@@ -99,9 +126,7 @@ struct WorkspacePlugins {
     }
 
     /// The welcome's `plugins` list.
-    var welcomeJSON: JSONValue {
-        .array(entries.map { .object(["name": .string($0.name), "types": .array($0.types.map(JSONValue.string))]) })
-    }
+    var welcomeJSON: JSONValue { .array(entries.map(\.welcome)) }
 }
 
 extension HuddleServer {
