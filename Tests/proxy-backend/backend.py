@@ -8,10 +8,13 @@ error code Huddle does not know, bad_json -> not JSON, crash -> 503, hold ->
 waits until some request says release, wrong_event -> an event of another
 plugin. A request whose X-Huddle-Signature does not match answers forbidden.
 """
-import hashlib, hmac, json, sys, threading
+import hashlib, hmac, json, signal, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SECRET = sys.argv[1].encode()
+# The test runner starts us with SIGTERM blocked (a child inherits the
+# spawning thread's mask) and the test stops us with SIGTERM: unblock it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 released = threading.Event()
 
 
