@@ -1,3 +1,4 @@
+import Foundation
 import HuddleConfig
 import HuddleServer
 import HuddleTestSupport
@@ -79,5 +80,12 @@ import Testing
             actions = ["invoice.create"]
             """
         #expect(try problems(table, environment: ["HUDDLE_PLUGINS_BILLING_SECRET": "from-the-environment"]) == [])
+    }
+
+    @Test func theGuidesExampleDomainsLoadWithoutAProblem() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/deals-server/domains.toml")
+        let text = try String(contentsOf: example, encoding: .utf8)
+        #expect(try problems(text, environment: ["HUDDLE_PLUGINS_BILLING_SECRET": "from-the-environment"]) == [])
     }
 }
