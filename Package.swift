@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
-        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleOutbound", "HuddleTestSupport"]),
         // docs/protocol.md and Plugins/README.md held to the code.
         .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],

@@ -2,14 +2,15 @@ import Foundation
 
 /// The Python proxy backend of Tests/proxy-backend, started on a free
 /// loopback port for one test and stopped with it.
-final class ProxyBackendProcess {
-    let port: Int
+public final class ProxyBackendProcess {
+    public let port: Int
     private let process = Process()
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("proxy-backend/backend.py").path
 
-    init(secret: String) throws {
+    /// Starts the backend, which signs with `secret`, and waits for its port.
+    public init(secret: String) throws {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script, secret]
@@ -28,10 +29,10 @@ final class ProxyBackendProcess {
         process.waitUntilExit()
     }
 
-    struct BackendDidNotStart: Error {}
+    public struct BackendDidNotStart: Error {}
 
     /// A loopback port nothing listens on: bound by the kernel's choice, then closed.
-    static func closedPort() throws -> Int {
+    public static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
