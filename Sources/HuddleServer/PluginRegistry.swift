@@ -9,9 +9,11 @@ import Notes
 /// The plugins this server can run, by name, and which of them each
 /// workspace gets.
 ///
-/// Adding a domain: a target under Plugins/, `import` it here and add its
-/// type to `builtIn`, and a `[plugins.<name>]` table in the config. A team's
-/// own package passes its plugins to `HuddleCommand.main(plugins:)` instead.
+/// Adding a domain: a table with `kind = "records"` or `kind = "proxy"`
+/// needs nothing else (PluginRegistry+Kinds.swift builds it). A Swift
+/// plugin is a target under Plugins/, `import`ed here with its type in
+/// `builtIn`, plus a `[plugins.<name>]` table; a team's own package passes
+/// its plugins to `HuddleCommand.main(plugins:)` instead.
 final class PluginRegistry {
     static let builtIn: [WorkspacePlugin.Type] = [ContactsPlugin.self, NotesPlugin.self, KanbanPlugin.self]
 

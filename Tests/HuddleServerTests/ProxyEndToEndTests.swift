@@ -72,6 +72,12 @@ import Testing
         #expect(try late.waitFor("billing.invoice_created")["data"] == ack["result"])
     }
 
+    @Test func welcomeListsAProxyWithItsKindAndTypes() throws {
+        let alice = try server.join("acme", user: "alice")
+        let entry = alice.welcome["plugins"]?.arrayValue?.first { $0["name"] == "forged" }
+        #expect(entry == ["name": "forged", "kind": "proxy", "types": ["forged.invoice.create"]])
+    }
+
     @Test func resultAnswerIsAnAckWithoutSeq() throws {
         let alice = try server.join("acme", user: "alice")
         let ack = try alice.ask("billing.invoice.list", ["status": "open"], id: "r1")
