@@ -23,7 +23,8 @@ import Foundation
 ///   server's loop wakeup); the client never runs completions itself. A
 ///   retrying sender resends from its completion.
 /// - `close()` stops the thread; requests not yet answered complete with
-///   ``OutboundFailure/Reason/closed``.
+///   ``OutboundFailure/Reason/closed``. Call it: the thread keeps the client
+///   alive until then.
 ///
 /// Connections to the same host are reused between transfers (libcurl's
 /// connection cache).
@@ -60,8 +61,9 @@ public final class OutboundClient: @unchecked Sendable {
         thread.start()
     }
 
+    // The thread holds the client until `close()` ends it, so this runs only
+    // after the thread is gone and nothing can touch the multi handle.
     deinit {
-        close()
         curl_multi_cleanup(multi)
     }
 

@@ -21,6 +21,7 @@ import Testing
     @Test func anAnswerOfAnyStatusIsAResponseWithItsBody() throws {
         let results = Completions()
         let client = OutboundClient(name: "test", maxInFlight: 4, deliver: results.deliver)
+        defer { client.close() }
         client.send(request("invoice.list", body: "hello")) { results.add("list", $0) }
         client.send(request("invoice.crash")) { results.add("crash", $0) }
         let finished = try results.wait(for: 2)
@@ -32,6 +33,7 @@ import Testing
     @Test func aRefusedConnectionIsUnreachable() throws {
         let results = Completions()
         let client = OutboundClient(name: "test", maxInFlight: 1, deliver: results.deliver)
+        defer { client.close() }
         let closed = try ProxyBackendProcess.closedPort()
         client.send(OutboundRequest(url: "http://127.0.0.1:\(closed)/", timeoutMs: 10_000)) { results.add("gone", $0) }
         guard case .failed(let failure) = try results.wait(for: 1)["gone"] else { throw UnexpectedResult([:]) }
@@ -45,6 +47,7 @@ import Testing
     func noMoreThanMaxInFlightTransfersRunAtOnce(maxInFlight: Int) throws {
         let results = Completions()
         let client = OutboundClient(name: "test", maxInFlight: maxInFlight, deliver: results.deliver)
+        defer { client.close() }
         client.send(request("invoice.hold", timeoutMs: maxInFlight == 1 ? 300 : 10_000)) { results.add("hold", $0) }
         client.send(request("invoice.release")) { results.add("release", $0) }
         let finished = try results.wait(for: 2)

@@ -203,4 +203,16 @@ import Testing
         #expect(second["seq"] == 2 && second["data"]?["record"]?["won"] == true)
         #expect(try late.waitFor("synced")["seq"] == 2)
     }
+
+    @Test func httpMessagesReachARecordsDomainToo() throws {
+        let server = try ConfiguredServer(config: Self.config).server
+        let watcher = try server.join("acme", user: "watcher")
+        let answer = try server.post("/api/workspaces/acme/messages?user=api",
+                                     json: ["type": "tickets.create", "id": "h1", "data": ["subject": "From the backend"]])
+        #expect(answer.status == 200 && answer.json?["seq"] == 1)
+        let event = try watcher.waitFor("tickets.created")
+        #expect(event["by"]?["session"] == .null && event["data"] == answer.json?["result"])
+        let refused = try server.post("/api/workspaces/acme/messages", json: ["type": "tickets.create", "data": [:]])
+        #expect(refused.status == 400 && refused.json?["details"] == [["field": "subject", "problem": "required"]])
+    }
 }
