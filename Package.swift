@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
         // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
         .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
+        .target(name: "HuddleCluster", dependencies: ["HuddleCore", "HuddleJSON", "HuddleLoop", "HuddleRedis"]),
         // Calls to other servers (proxy plugins' backends, webhooks) on a thread of its own.
         .target(name: "HuddleOutbound", dependencies: ["CCurl"]),
         .target(name: "HuddleConfig", dependencies: [
@@ -65,7 +66,7 @@ let package = Package(
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleOutbound", "COpenSSL",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
             "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
