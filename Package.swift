@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point inward: the C shims and the pure codecs know nothing of
 // the server; only HuddleLoop imports libuv (and HuddleRedis, whose hiredis
 // adapter runs on HuddleLoop's uv_loop_t), only HuddleStore imports SQLite
-// and libpq,
+// and libpq, only HuddleOutbound imports libcurl,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -34,6 +34,8 @@ let package = Package(
         // No pkgConfig: hiredis.pc carries -D_FILE_OFFSET_BITS=64, which SwiftPM refuses.
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis",
                        providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -48,6 +50,8 @@ let package = Package(
         // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
         .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
         .target(name: "HuddleCluster", dependencies: ["HuddleCore", "HuddleJSON", "HuddleLoop", "HuddleRedis"]),
+        // Calls to other servers (proxy plugins' backends, webhooks) on a thread of its own.
+        .target(name: "HuddleOutbound", dependencies: ["CCurl"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -56,12 +60,14 @@ let package = Package(
         .target(name: "Contacts", dependencies: ["HuddlePluginKit"], path: "Plugins/Contacts"),
         .target(name: "Notes", dependencies: ["HuddlePluginKit"], path: "Plugins/Notes"),
         .target(name: "Kanban", dependencies: ["HuddlePluginKit"], path: "Plugins/Kanban"),
+        // `kind = "records"`: a whole domain from its field list, on the public kit only.
+        .target(name: "Records", dependencies: ["HuddlePluginKit"], path: "Plugins/Records"),
 
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "COpenSSL",
-            "Contacts", "Notes", "Kanban",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
+            "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
         .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
@@ -88,7 +94,7 @@ let package = Package(
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
-        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleOutbound", "HuddleTestSupport"]),
         // The cluster rig: real Redis, PostgreSQL, nodes and nginx, as scripts/cluster runs them.
         .testTarget(name: "ClusterRigTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
         // docs/protocol.md and Plugins/README.md held to the code.

@@ -88,8 +88,18 @@ struct ConfigLoader {
             let tableKey = "\(Self.pluginsSection).\(name)"
             config.pluginTables[name] = table.jsonObject
             config.sources[tableKey] = tableSource
-            for (option, _) in table {
-                config.sources["\(tableKey).\(option)"] = file.source(table: [Self.pluginsSection, name], key: option)
+            for (option, value) in table {
+                let optionKey = "\(tableKey).\(option)"
+                config.sources[optionKey] = file.source(table: [Self.pluginsSection, name], key: option)
+                // A table option (a records domain's `fields`): each key inside it is placed
+                // too, written as `fields.title = …` or under a `[plugins.<name>.fields]` header.
+                guard let innerTable = value.table else { continue }
+                for (inner, _) in innerTable {
+                    config.sources["\(optionKey).\(inner)"] =
+                        file.located(table: [Self.pluginsSection, name], key: "\(option).\(inner)")
+                        ?? file.located(table: [Self.pluginsSection, name, option], key: inner)
+                        ?? config.sources[optionKey]
+                }
             }
         }
     }

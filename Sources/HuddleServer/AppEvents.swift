@@ -1,20 +1,15 @@
 import HuddlePluginKit
+import HuddleStore
 
 /// `POST …/publish` with `"durable": true`: the backend's message becomes an
 /// event in the log like a plugin's, with a seq, acked after its commit and
-/// replayed. Not a registered plugin: no client can send `app.` types.
-final class AppEvents: WorkspacePlugin {
+/// replayed. No client can send `app.` types: they belong to the backend.
+enum AppEvents {
     static let name = "app"
-    static let messageTypes: [String] = []
     static let typePrefix = "app."
 
-    init(options: PluginOptions) throws(PluginConfigError) {}
-
-    convenience init() {
-        try! self.init(options: PluginOptions(pluginName: Self.name, table: [:]))
-    }
-
-    func handle(_ request: PluginRequest, context: PluginContext) throws -> PluginOutcome {
+    /// Stores the message as it came: the event is the request.
+    static let handler: PluginHandler = { request, _ in
         .write(PluginEvent(type: request.type, data: .object(request.data)))
     }
 

@@ -1,6 +1,7 @@
 import HuddleCore
 import HuddleHTTP
 import HuddleJSON
+import HuddleLoop
 import HuddlePluginKit
 
 /// The server API for a CRM's backend (docs/protocol.md §12): publish to a
@@ -43,11 +44,10 @@ extension HuddleServer {
             cluster?.publishApp(workspace: workspace, message: message)
             return connection.respond(.json(200, #"{"type":"ack","durable":false}"#.utf8.map { $0 }), to: request)
         }
-        let entry = PluginRegistry.Entry(name: AppEvents.name, plugin: appEvents, types: [])
         let pluginRequest = PluginRequest(type: type, data: members, user: Authenticator.serverIdentity.pluginUser,
                                           session: nil, workspace: workspace)
         connection.awaitingResponse = true
-        run(entry, pluginRequest) { reply in
+        commit(pluginRequest, pluginName: AppEvents.name, handle: AppEvents.handler, started: EventLoop.hrtimeNanos()) { reply in
             let answer = Self.answer(reply, id: nil)
             connection.respondLater(.json(answer.status, answer.message.bytes), to: request)
         }

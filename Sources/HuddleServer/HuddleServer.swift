@@ -20,11 +20,11 @@ public final class HuddleServer {
     let hub: Hub
     let store: Store
     let registry: PluginRegistry
+    /// The backends of proxy plugins, by plugin name; each has its own outbound client.
+    let proxies: [String: ProxyBackend]
     let authenticator: Authenticator
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
-    /// Stores the server API's durable publishes (`POST …/publish`).
-    let appEvents = AppEvents()
     let router: Router<Endpoint>
 
     private var listener: TCPListener?
@@ -68,6 +68,9 @@ public final class HuddleServer {
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
+        proxies = registry.proxySettings.reduce(into: [:]) { backends, settings in
+            backends[settings.name] = ProxyBackend(settings: settings, deliver: { replies.send($0) })
+        }
         let storeLogger = logger
         var learnSeqs: (StorageSnapshot) -> Void = { _ in }
         store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
@@ -103,6 +106,7 @@ public final class HuddleServer {
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
+        for backend in proxies.values { backend.close() }
         store.shutDown()
     }
 

@@ -15,4 +15,6 @@ public func waitUntil(_ what: String, timeout: Double = 10, _ condition: () thro
 public struct WaitTimeout: Error, CustomStringConvertible {
     public let what: String
     public var description: String { "timed out waiting until \(what)" }
+
+    public init(what: String) { self.what = what }
 }
