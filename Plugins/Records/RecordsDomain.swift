@@ -38,6 +38,7 @@ public final class RecordsDomain {
         name = options.pluginName
         messageTypes = Self.actions.map { "\(options.pluginName).\($0)" }
         var parsed: [FieldSpec] = []
+        let declared = Set((options.value(Self.fieldsOption)?.objectValue ?? [:]).keys)
         if let raw = options.value(Self.fieldsOption) {
             if let table = raw.objectValue, !table.isEmpty {
                 let ordered = fieldOrder.filter { table[$0] != nil } + table.keys.filter { !fieldOrder.contains($0) }.sorted()
@@ -55,7 +56,7 @@ public final class RecordsDomain {
         }
         fields = parsed
         fieldsByName = Dictionary(uniqueKeysWithValues: parsed.map { ($0.name, $0) })
-        index = Self.readIndex(options, fields: fieldsByName, problems: &problems)
+        index = Self.readIndex(options, declared: declared, fields: fieldsByName, problems: &problems)
         filterable = Set(index).union(parsed.filter(\.isUnique).map(\.name))
         writeRoles = Self.readRoles(options, Self.writeRolesOption, default: Self.defaultWriteRoles, problems: &problems)
         deleteRoles = Self.readRoles(options, Self.deleteRolesOption, default: writeRoles.map(\.rawValue), problems: &problems)
@@ -90,16 +91,16 @@ public final class RecordsDomain {
         }
     }
 
-    private static func readIndex(_ options: PluginOptions, fields: [String: FieldSpec],
+    /// `index`: fields that exist and can be indexed. A field whose own
+    /// definition is wrong has its problem already, so it gets no second one here.
+    private static func readIndex(_ options: PluginOptions, declared: Set<String>, fields: [String: FieldSpec],
                                   problems: inout [PluginConfigError]) -> [String] {
         do {
             let names = try options.stringArray(indexOption, default: [])
             for name in names {
-                guard let field = fields[name] else {
-                    if !fields.isEmpty { problems.append(options.error(indexOption, "names no field \(name)")) }
-                    continue
-                }
-                if !field.type.isIndexable {
+                if !declared.contains(name) {
+                    problems.append(options.error(indexOption, "names no field \(name)"))
+                } else if let field = fields[name], !field.type.isIndexable {
                     problems.append(options.error(indexOption, "cannot index \(name), a \(field.type.rawValue) field"))
                 }
             }

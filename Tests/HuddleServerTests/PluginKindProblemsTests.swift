@@ -48,6 +48,18 @@ import Testing
         ].sorted())
     }
 
+    @Test func anIndexNamingNoFieldIsReportedEvenWhenEveryFieldIsWrong() throws {
+        #expect(try problems("""
+            [plugins.deals]
+            kind = "records"
+            fields.title = { type = "strng" }
+            index = ["title", "owner"]
+            """) == [
+            "FILE:3:1: plugins.deals.fields.title.type: must be one of string, text, integer, number, boolean, enum, email, url, date, datetime, user, tags",
+            "FILE:4:1: plugins.deals.index: names no field owner",
+        ])
+    }
+
     @Test func unknownKindCoreNameAndProxyOptionsAreReportedTogether() throws {
         #expect(try problems("""
             [plugins.presence]

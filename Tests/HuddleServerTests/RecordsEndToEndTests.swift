@@ -30,6 +30,11 @@ import Testing
         [plugins.tickets]
         kind = "records"
         fields.subject = { type = "string", required = true }
+
+        [plugins.ledger]
+        kind = "records"
+        fields.entry = { type = "string", required = true }
+        write_roles = ["admin"]
         """
 
     static let fullDeal: JSONValue = [
@@ -214,5 +219,14 @@ import Testing
         #expect(event["by"]?["session"] == .null && event["data"] == answer.json?["result"])
         let refused = try server.post("/api/workspaces/acme/messages", json: ["type": "tickets.create", "data": [:]])
         #expect(refused.status == 400 && refused.json?["details"] == [["field": "subject", "problem": "required"]])
+    }
+
+    @Test func writersOutsideWriteRolesAreForbiddenAfterValidation() throws {
+        let server = try ConfiguredServer(config: Self.config).server
+        let editor = try server.join("acme", user: "alice")
+        #expect(try editor.problems("ledger.create", [:], id: "w1") == ["entry": "required"], "validation_failed comes first")
+        let refused = try editor.ask("ledger.create", ["entry": "payroll"], id: "w2")
+        #expect(refused["code"] == "forbidden" && refused["message"] == "only admin may create ledger records")
+        #expect(try editor.ask("ledger.list", id: "w3")["result"] == ["records": [], "next": .null], "reading needs no role")
     }
 }
