@@ -89,7 +89,9 @@ final class Connection {
         tcp.write(response.serialized(includeBody: includeBody, keepAlive: keepAlive))
         if !keepAlive {
             phase = .closing
-            tcp.closeAfterFlush()
+            // The client may still be sending (a refused body): lingering keeps
+            // a reset from overtaking the answer.
+            tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
         }
     }
 
@@ -131,9 +133,13 @@ final class Connection {
         do {
             try reader!.read(bytes) { message in self.handle(message) }
         } catch {
-            guard phase != .closing else { return tcp.close() }
-            server.metrics.protocolErrors += 1
-            closeWebSocket(code: error.closeCode.rawValue, reason: error.reason, sessionEnded: false)
+            if phase == .closing {
+                // Our close frame is already out; only the peer's close was awaited.
+                tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
+            } else {
+                server.metrics.protocolErrors += 1
+                failWebSocket(code: error.closeCode, reason: error.reason)
+            }
         }
     }
 
@@ -155,8 +161,7 @@ final class Connection {
             if phase == .echo {
                 tcp.write(FrameEncoder.frame(.binary, payload: payload))
             } else {
-                closeWebSocket(code: CloseCode.unsupportedData.rawValue, reason: "binary messages are not supported",
-                               sessionEnded: false)
+                failWebSocket(code: .unsupportedData, reason: "binary messages are not supported")
             }
         case .ping(let payload):
             tcp.write(FrameEncoder.frame(.pong, payload: payload))
@@ -178,15 +183,30 @@ final class Connection {
     /// closing TCP. `sessionEnded`: the core already ended the session (leave,
     /// kick), so nothing more is owed it.
     func closeWebSocket(code: UInt16, reason: String, sessionEnded: Bool) {
-        guard phase == .huddle || phase == .echo else { return }
+        guard sendClose(code: code, reason: reason, sessionEnded: sessionEnded) else { return }
+        let timer = LoopTimer(loop: server.loop)
+        timer.start(afterMs: Self.closeHandshakeTimeoutMs) { [unowned self] in self.tcp.close() }
+        closeHandshakeTimer = timer
+    }
+
+    /// The peer broke the protocol (1002, 1003, 1007, 1009): its later bytes
+    /// cannot be trusted to be frames, so they are read and discarded until it
+    /// closes (a lingering close), which keeps a reset from destroying the
+    /// close frame before the peer reads it.
+    private func failWebSocket(code: CloseCode, reason: String) {
+        guard sendClose(code: code.rawValue, reason: reason, sessionEnded: false) else { return }
+        tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
+    }
+
+    /// Writes the close frame and ends the session; false if already closing.
+    private func sendClose(code: UInt16, reason: String, sessionEnded: Bool) -> Bool {
+        guard phase == .huddle || phase == .echo else { return false }
         if sessionEnded { sessionLive = false }
         tcp.write(FrameEncoder.frame(.close, payload: FrameEncoder.closePayload(CloseCode(rawValue: code), reason: reason)))
         phase = .closing
         endSession(.closed)
         server.metrics.countClose(code)
-        let timer = LoopTimer(loop: server.loop)
-        timer.start(afterMs: Self.closeHandshakeTimeoutMs) { [unowned self] in self.tcp.close() }
-        closeHandshakeTimer = timer
+        return true
     }
 
     /// No frame within two heartbeats: the peer is gone or half-open.
