@@ -41,6 +41,8 @@ private let boundedKeys = [
     BoundedKey(section: "server", name: "port", range: 0...65535),
     BoundedKey(section: "server", name: "shutdown_timeout_ms", range: 0...600_000),
     BoundedKey(section: "server", name: "relay_batch_ms", range: 0...1000),
+    BoundedKey(section: "server", name: "request_timeout_ms", range: 100...600_000),
+    BoundedKey(section: "server", name: "idle_timeout_ms", range: 100...3_600_000),
     BoundedKey(section: "storage", name: "history_limit", range: 1...100_000_000),
     BoundedKey(section: "presence", name: "heartbeat_ms", range: 1000...600_000),
     BoundedKey(section: "presence", name: "grace_ms", range: 0...600_000),
@@ -52,6 +54,7 @@ private let boundedKeys = [
     BoundedKey(section: "limits", name: "burst", range: 1...100_000),
     BoundedKey(section: "limits", name: "max_send_buffer_bytes", range: 4096...1_073_741_824),
     BoundedKey(section: "limits", name: "max_connections", range: 1...10_000_000),
+    BoundedKey(section: "limits", name: "max_http_connections", range: 1...1_000_000),
     BoundedKey(section: "limits", name: "max_pending_requests", range: 1...100_000),
 ]
 

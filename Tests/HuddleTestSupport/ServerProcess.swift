@@ -15,16 +15,24 @@ public final class ServerProcess {
     private let directory: TemporaryDirectory
 
     /// Starts `huddle serve --port 0` and waits for its ready line.
-    /// `environment` adds `HUDDLE_*` settings; `storagePath` reuses a file (restart tests).
+    /// `environment` adds `HUDDLE_*` settings; `storagePath` reuses a file (restart tests);
+    /// `fileLimit` starts it with that many descriptors at most (soft and hard, as `ulimit -n`).
     public init(environment: [String: String] = [:], arguments: [String] = [], storagePath: String? = nil,
-                readyTimeout: Double = 30) throws {
+                fileLimit: Int? = nil, readyTimeout: Double = 30) throws {
         directory = try TemporaryDirectory(prefix: "huddle-e2e")
         self.storagePath = storagePath ?? directory.file("huddle.sqlite")
         logPath = directory.file("stderr.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storagePath] + arguments
+        let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storagePath] + arguments
+        if let fileLimit {
+            // The shell lowers both limits, so the server cannot raise its own back.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.executable.path] + serve
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = serve
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUDDLE_") }
         env["HUDDLE_LOG_LEVEL"] = env["HUDDLE_TEST_LOG_LEVEL"] ?? "warning"
         for (key, value) in environment { env[key] = value }

@@ -1,0 +1,64 @@
+import HuddleTestSupport
+import Testing
+
+/// Issue 12: every phase before the upgrade is bounded. Short limits here;
+/// each test waits for the server to act, never for a fixed time.
+@Suite struct PhaseTimeoutEndToEndTests {
+    let server: ServerProcess
+
+    init() throws {
+        server = try ServerProcess(environment: [
+            "HUDDLE_SERVER_REQUEST_TIMEOUT_MS": "300",
+            "HUDDLE_SERVER_IDLE_TIMEOUT_MS": "300",
+        ])
+    }
+
+    /// One more header line every 50 ms: each is progress, none finishes the head.
+    @Test func slowHeadGets408AndClose() throws {
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        var answer: (status: Int, headers: [(String, String)], body: String)?
+        for line in 0..<200 where answer == nil {
+            guard client.trySend("X-Slow-\(line): 1\r\n") else { break }
+            answer = try client.response(timeout: 0.05)
+        }
+        #expect(answer?.status == 408)
+        #expect(answer?.body == #"{"error":"request_timeout"}"#)
+        #expect(try client.waitForServerClose(timeout: 10))
+    }
+
+    @Test func slowBodyGets408AndClose() throws {
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("POST /api/workspaces/acme/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"type\":")
+        var answer: (status: Int, headers: [(String, String)], body: String)?
+        for _ in 0..<200 where answer == nil {
+            guard client.trySend(" ") else { break }
+            answer = try client.response(timeout: 0.05)
+        }
+        #expect(answer?.status == 408)
+        #expect(try client.waitForServerClose(timeout: 10))
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedAfterItsAnswer() throws {
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.response(timeout: 10)?.status == 200)
+        #expect(try client.waitForServerClose(timeout: 10))
+        #expect(try server.metric("huddle_http_idle_timeouts_total") ?? 0 >= 1)
+    }
+
+    @Test func connectionThatSendsNothingIsClosedWithoutAnAnswer() throws {
+        let client = try RawHTTPConnection(port: server.port)
+        #expect(try client.waitForServerClose(timeout: 10))
+    }
+
+    @Test func webSocketSessionOutlivesTheHTTPTimeouts() throws {
+        let member = try server.join("timeouts", user: "stays")
+        try member.send(["type": "ping", "id": 1])
+        _ = try member.waitFor("pong")
+        // Past both HTTP limits several times over; the session is bounded by heartbeats only.
+        #expect(try member.client.receiveIfAny(timeout: 1.5) == nil)
+        try member.send(["type": "ping", "id": 2])
+        #expect(try member.waitFor("pong")["id"] == 2)
+    }
+}
