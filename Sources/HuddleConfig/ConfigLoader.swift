@@ -29,6 +29,15 @@ struct ConfigLoader {
             report("", path, "the config file is not UTF-8 text")
             return
         }
+        loadText(text, path: path)
+    }
+
+    /// Applies the TOML `text` of the file at `path` (which names it in problems).
+    mutating func loadText(_ text: String, path: String) {
+        if let (line, column) = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
+            report("", "\(path):\(line):\(column)", "a table header must start with a key (a letter, digit, _, - or a quote)")
+            return
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

@@ -183,3 +183,16 @@ func malformedOriginIsAProblem(origin: String) throws {
     let problems = try loadProblems(file: "[auth]\nallowed_origins = [\"*\", 3]\n")
     #expect(problems.map(\.message) == ["must be an array of strings, but element 1 is an integer (3)"])
 }
+
+/// Found by scripts/fuzz config: toml++ asserts (aborting the process) on a
+/// table header whose key starts with a character no key can start with.
+@Test(arguments: ["[?server]\nport = 1\n", "  [[.a]]\n", "[\nserver]\n", "x = 1\n[ #]\n"])
+func fuzzTableHeaderWithoutAKeyIsAProblemNotACrash(text: String) throws {
+    let problems = try loadProblems(file: text)
+    #expect(problems.count == 1)
+    #expect(problems.first?.message.hasPrefix("a table header must start with a key") == true)
+}
+
+@Test func tableHeadersWithQuotedOrDashedKeysStillLoad() throws {
+    #expect(try loadProblems(file: "[\"server\"]\nport = 1\n[ 'log' ]\nlevel = \"info\"\n").isEmpty)
+}
