@@ -34,8 +34,8 @@ struct ConfigLoader {
 
     /// Applies the TOML `text` of the file at `path` (which names it in problems).
     mutating func loadText(_ text: String, path: String) {
-        if let (line, column) = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
-            report("", "\(path):\(line):\(column)", "a table header must start with a key (a letter, digit, _, - or a quote)")
+        if let spot = TOMLParserGuard.firstCrashingSpot(in: text) {
+            report("", "\(path):\(spot.line):\(spot.column)", spot.message)
             return
         }
         let root: TOMLTable

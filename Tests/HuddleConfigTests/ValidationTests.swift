@@ -186,13 +186,36 @@ func malformedOriginIsAProblem(origin: String) throws {
 
 /// Found by scripts/fuzz config: toml++ asserts (aborting the process) on a
 /// table header whose key starts with a character no key can start with.
-@Test(arguments: ["[?server]\nport = 1\n", "  [[.a]]\n", "[\nserver]\n", "x = 1\n[ #]\n"])
+@Test(arguments: ["[?server]\nport = 1\n", "  [[.a]]\n", "[\nserver]\n", "x = 1\n[ #]\n", "\u{FEFF}[?server]\n"])
 func fuzzTableHeaderWithoutAKeyIsAProblemNotACrash(text: String) throws {
     let problems = try loadProblems(file: text)
     #expect(problems.count == 1)
     #expect(problems.first?.message.hasPrefix("a table header must start with a key") == true)
 }
 
-@Test func tableHeadersWithQuotedOrDashedKeysStillLoad() throws {
-    #expect(try loadProblems(file: "[\"server\"]\nport = 1\n[ 'log' ]\nlevel = \"info\"\n").isEmpty)
+/// Found by scripts/fuzz config: toml++ asserts on a `}` where an array expects a value.
+@Test(arguments: ["[plugins.kanban]\nwip_limits = { \"A\" = [ \n}\n", "[cursor]\nmax_hz = [1,}\n"])
+func fuzzBraceWhereAnArrayExpectsAValueIsAProblemNotACrash(text: String) throws {
+    let problems = try loadProblems(file: text)
+    #expect(problems.count == 1)
+    #expect(problems.first?.message.hasPrefix("an array needs a value") == true)
+}
+
+@Test func headersArraysAndStringsThatLookAlikeStillLoad() throws {
+    let text = #"""
+        ["server"]
+        port = 1
+        [ 'log' ]
+        level = "info" # [?not a header}
+        [plugins.kanban]
+        columns = [
+          "[?A", 'B}', """
+        [?C
+        """,
+          "D\"}",
+        ]
+        wip_limits = { "[?A" = 1 }
+
+        """#
+    #expect(try loadProblems(file: text).isEmpty)
 }
