@@ -6,13 +6,7 @@ import FuzzSupport
 /// of that size. Messages and the closing error must not depend on the split.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrameReader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    guard count > 0, let start else { return 0 }
-    let split = Int(start[0]) % 64 + 1
-    let bytes = Array(UnsafeBufferPointer(start: start + 1, count: count - 1))
-    let whole = read([bytes[...]])
-    let pieces = stride(from: 0, to: bytes.count, by: split).map { bytes[$0..<min($0 + split, bytes.count)] }
-    let piecewise = read(pieces)
-    precondition(whole == piecewise, "split at \(split) bytes changed the outcome: \(whole) vs \(piecewise)")
+    SplitCheck.run(start, count, read)
     return 0
 }
 

@@ -13,15 +13,21 @@ import Testing
         ])
     }
 
-    /// One more header line every 50 ms: each is progress, none finishes the head.
+    /// Sends `piece(n)` every 50 ms (each is progress, none finishes the
+    /// request) until the server answers or stops reading.
+    private func trickle(to client: RawHTTPConnection, _ piece: (Int) -> String) throws
+        -> (status: Int, headers: [(String, String)], body: String)? {
+        for number in 0..<200 {
+            guard client.trySend(piece(number)) else { return nil }
+            if let answer = try client.response(timeout: 0.05) { return answer }
+        }
+        return nil
+    }
+
     @Test func slowHeadGets408AndClose() throws {
         let client = try RawHTTPConnection(port: server.port)
         try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
-        var answer: (status: Int, headers: [(String, String)], body: String)?
-        for line in 0..<200 where answer == nil {
-            guard client.trySend("X-Slow-\(line): 1\r\n") else { break }
-            answer = try client.response(timeout: 0.05)
-        }
+        let answer = try trickle(to: client) { "X-Slow-\($0): 1\r\n" }
         #expect(answer?.status == 408)
         #expect(answer?.body == #"{"error":"request_timeout"}"#)
         #expect(try client.waitForServerClose(timeout: 10))
@@ -30,11 +36,7 @@ import Testing
     @Test func slowBodyGets408AndClose() throws {
         let client = try RawHTTPConnection(port: server.port)
         try client.send("POST /api/workspaces/acme/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"type\":")
-        var answer: (status: Int, headers: [(String, String)], body: String)?
-        for _ in 0..<200 where answer == nil {
-            guard client.trySend(" ") else { break }
-            answer = try client.response(timeout: 0.05)
-        }
+        let answer = try trickle(to: client) { _ in " " }
         #expect(answer?.status == 408)
         #expect(try client.waitForServerClose(timeout: 10))
     }
