@@ -96,7 +96,7 @@ final class Connection {
         respond(response, includeBody: request.method != "HEAD", keepAlive: request.keepAlive)
     }
 
-    func respond(_ response: HTTPResponse, includeBody: Bool, keepAlive: Bool) {
+    private func respond(_ response: HTTPResponse, includeBody: Bool, keepAlive: Bool) {
         guard phase == .http else { return }
         tcp.write(response.serialized(includeBody: includeBody, keepAlive: keepAlive))
         if !keepAlive {
