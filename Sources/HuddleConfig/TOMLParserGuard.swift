@@ -11,7 +11,7 @@
 /// tracked) finds these and reports them as problems before toml++ sees the
 /// text. Everything else is left to toml++ and its own error messages.
 struct TOMLParserGuard {
-    struct Spot: Equatable {
+    struct Spot {
         let line: Int
         let column: Int
         let message: String
