@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
@@ -102,3 +103,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: Fuzz targets
+// libFuzzer harnesses, one per parser, built only by scripts/fuzz (which sets
+// HUDDLE_FUZZ and builds with -sanitize=fuzzer,address in .build-fuzz), so
+// the ordinary build and test run never see them.
+if ProcessInfo.processInfo.environment["HUDDLE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzHTTPRequest", ["HuddleHTTP"]),
+        ("FuzzFrameReader", ["HuddleWebSocket"]),
+        ("FuzzJSON", ["HuddleJSON"]),
+        ("FuzzEnvelope", ["HuddleCore", "HuddleJSON"]),
+        ("FuzzJWT", ["HuddleServer", "HuddleJSON"]),
+        ("FuzzConfig", ["HuddleConfig"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(name: target.name, dependencies: target.dependencies + ["FuzzSupport"],
+                                                 path: "Fuzz/\(target.name)"))
+    }
+}

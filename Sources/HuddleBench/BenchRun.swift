@@ -4,7 +4,7 @@ import HuddleLoop
 /// One run of the generator on one loop and one thread: connect every
 /// session, wait for every `welcome`, drive the scenario's workload for the
 /// window, drain, and measure.
-public final class BenchRun {
+public final class BenchRun: BenchSessionOwner {
     /// Connections whose handshake is under way at once; more would overflow
     /// the server's accept backlog and measure SYN retries instead.
     static let maxConcurrentConnects = 256
@@ -120,7 +120,7 @@ public final class BenchRun {
         openMore()
     }
 
-    func sessionWelcomed(_ session: BenchSession) {
+    func sessionWelcomed(_ session: BenchSession, welcome: UnsafeRawBufferPointer) {
         welcomed += 1
         releaseConnectSlot(session)
     }

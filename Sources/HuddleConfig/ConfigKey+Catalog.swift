@@ -21,6 +21,8 @@ extension ConfigKey {
         serverPort,
         .integer("server", "shutdown_timeout_ms", \.server.shutdownTimeoutMs, C.Server.shutdownTimeoutMsRange),
         .integer("server", "relay_batch_ms", \.server.relayBatchMs, C.Server.relayBatchMsRange),
+        .integer("server", "request_timeout_ms", \.server.requestTimeoutMs, C.Server.requestTimeoutMsRange),
+        .integer("server", "idle_timeout_ms", \.server.idleTimeoutMs, C.Server.idleTimeoutMsRange),
 
         .choice("auth", "mode", \.auth.mode),
         .optionalString("auth", "jwt_secret", \.auth.jwtSecret, validate: { jwtSecretProblem($0) }),
@@ -44,6 +46,7 @@ extension ConfigKey {
         .integer("limits", "burst", \.limits.burst, C.Limits.burstRange),
         .integer("limits", "max_send_buffer_bytes", \.limits.maxSendBufferBytes, C.Limits.maxSendBufferBytesRange),
         .integer("limits", "max_connections", \.limits.maxConnections, C.Limits.maxConnectionsRange),
+        .integer("limits", "max_http_connections", \.limits.maxHTTPConnections, C.Limits.maxHTTPConnectionsRange),
         .integer("limits", "max_pending_requests", \.limits.maxPendingRequests, C.Limits.maxPendingRequestsRange),
 
         .optionalString("cluster", "redis_url", \.cluster.redisURL, validate: { redisURLProblem($0) }),

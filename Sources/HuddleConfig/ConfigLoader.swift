@@ -29,6 +29,15 @@ struct ConfigLoader {
             report("", path, "the config file is not UTF-8 text")
             return
         }
+        loadText(text, path: path)
+    }
+
+    /// Applies the TOML `text` of the file at `path` (which names it in problems).
+    mutating func loadText(_ text: String, path: String) {
+        if let spot = TOMLParserGuard.firstCrashingSpot(in: text) {
+            report("", "\(path):\(spot.line):\(spot.column)", spot.message)
+            return
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

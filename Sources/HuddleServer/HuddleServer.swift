@@ -29,6 +29,10 @@ public final class HuddleServer {
 
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: Connection] = [:]
+    /// Connections not yet upgraded (`limits.max_http_connections`).
+    var httpConnections: [ObjectIdentifier: Connection] = [:]
+    /// Running out of descriptors is logged at most this often.
+    var acceptFailureLog = RateLimitedLog(intervalMs: 10_000)
     private let storeReplies: Wakeup<() -> Void>
     private let deadlineTimer: LoopTimer
     private let heartbeatTimer: LoopTimer
@@ -92,9 +96,11 @@ public final class HuddleServer {
 
     /// Binds, prints the ready line, and runs the loop until SIGINT/SIGTERM.
     public func run(onReady: (Int) -> Void = { _ in }) throws {
+        logFileLimit(FileLimit.raiseToHard())
         listener = try TCPListener(loop: loop, host: config.server.host, port: config.server.port) { [unowned self] tcp in
             self.accept(tcp)
         }
+        listener?.onAcceptError = { [unowned self] error, refused in self.acceptFailed(error, refused: refused) }
         port = listener!.port
         try startCluster()
         for signal in [SIGINT, SIGTERM] {
@@ -113,16 +119,20 @@ public final class HuddleServer {
     // MARK: Connections
 
     private func accept(_ tcp: TCPConnection) {
-        guard !shuttingDown else { tcp.close(); return }
+        guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
         tcp.setNoDelay(true)
+        metrics.connectionsAccepted += 1
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection
-        metrics.connectionsAccepted += 1
+        httpConnections[ObjectIdentifier(connection)] = connection
         tcp.startReading()
     }
 
+    var connectionCount: Int { connections.count }
+
     func connectionClosed(_ connection: Connection) {
         connections.removeValue(forKey: ObjectIdentifier(connection))
+        httpConnectionEnded(connection)
         if shuttingDown && connections.isEmpty { finishShutdown() }
     }
 

@@ -47,4 +47,12 @@ struct Member {
 
 extension ServerProcess {
     var openSessions: Int { (try? get("/healthz").json?["connections"]?.intValue) ?? -1 }
+
+    /// The value of an unlabelled metric, as `/metrics` shows it now.
+    func metric(_ name: String) throws -> Int? {
+        let answer = try HTTPTestClient.request(port: port, method: "GET", path: "/metrics")
+        let line = String(decoding: answer.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Int($0.split(separator: " ")[1]) }
+    }
 }

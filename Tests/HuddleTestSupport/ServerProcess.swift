@@ -19,16 +19,24 @@ public final class ServerProcess {
     /// Starts `huddle serve` and waits for its ready line.
     /// `environment` adds `HUDDLE_*` settings; `storage` reuses another
     /// server's storage (restart tests); `port` 0 takes any free one, another
-    /// comes back on a port a load balancer already names (cluster restarts).
+    /// comes back on a port a load balancer already names (cluster restarts);
+    /// `fileLimit` starts it with that many descriptors at most (soft and hard, as `ulimit -n`).
     public init(environment: [String: String] = [:], arguments: [String] = [], storage: String? = nil,
-                port: Int = 0, readyTimeout: Double = 30) throws {
+                port: Int = 0, fileLimit: Int? = nil, readyTimeout: Double = 30) throws {
         directory = try TemporaryDirectory(prefix: "huddle-e2e")
         self.storage = try storage ?? TestStorage.freshArgument(file: "huddle.sqlite", in: directory)
         logPath = directory.file("stderr.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--storage", self.storage] + arguments
+        let serve = ["serve", "--host", "127.0.0.1", "--port", String(port), "--storage", self.storage] + arguments
+        if let fileLimit {
+            // The shell lowers both limits, so the server cannot raise its own back.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.executable.path] + serve
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = serve
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUDDLE_") }
         env["HUDDLE_LOG_LEVEL"] = env["HUDDLE_TEST_LOG_LEVEL"] ?? "warning"
         for (key, value) in environment { env[key] = value }
