@@ -53,6 +53,12 @@ extension ConfigKey {
         .optionalString("cluster", "node_id", \.cluster.nodeID, validate: { nodeIDProblem($0) }),
         .integer("cluster", "node_ttl_ms", \.cluster.nodeTTLMs, C.Cluster.nodeTTLMsRange),
 
+        .optionalString("webhooks", "url", \.webhooks.url, validate: { webhookURLProblem($0) }),
+        .optionalString("webhooks", "secret", \.webhooks.secret, validate: { webhookSecretProblem($0) }),
+        .stringList("webhooks", "events", \.webhooks.events, validate: { webhookEventProblem($0) }),
+        .integer("webhooks", "max_queue", \.webhooks.maxQueue, C.Webhooks.maxQueueRange),
+        .integer("webhooks", "timeout_ms", \.webhooks.timeoutMs, C.Webhooks.timeoutMsRange),
+
         .boolean("diagnostics", "echo", \.diagnostics.echo),
 
         .string("log", "level", \.log.level, validate: { logLevelProblem($0) }),
@@ -103,6 +109,21 @@ extension ConfigKey {
             return "is not a redis://[:password@]host[:port][/db] URL"
         }
         return nil
+    }
+
+    private static func webhookURLProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), ["http", "https"].contains(components.scheme ?? ""),
+              components.host?.isEmpty == false else { return "is not an http:// or https:// URL" }
+        return nil
+    }
+
+    private static func webhookSecretProblem(_ secret: String) -> String? {
+        let minimum = C.Webhooks.secretMinimumBytes
+        return secret.utf8.count < minimum ? "must be at least \(minimum) bytes, not \(secret.utf8.count)" : nil
+    }
+
+    private static func webhookEventProblem(_ event: String) -> String? {
+        C.Webhooks.allEvents.contains(event) ? nil : oneOf(C.Webhooks.allEvents, found: event)
     }
 
     private static func nodeIDProblem(_ id: String) -> String? {

@@ -234,6 +234,11 @@ struct ConfigLoader {
     // MARK: Rules across keys
 
     mutating func checkCombinations() {
+        if config.webhooks.url != nil, config.webhooks.secret == nil {
+            report("webhooks.secret", origins["webhooks.url"] ?? Self.defaultsSource,
+                   "is required when webhooks.url is set: every batch is signed with it; set HUDDLE_WEBHOOKS_SECRET "
+                   + "to at least \(HuddleConfig.Webhooks.secretMinimumBytes) random bytes")
+        }
         if config.cluster.redisURL != nil, config.storage.postgresURL == nil {
             report("cluster.redis_url", origins["cluster.redis_url"] ?? Self.defaultsSource,
                    "needs storage.postgres_url: the nodes of a cluster share one PostgreSQL database, "

@@ -149,6 +149,26 @@ extension HuddleConfig {
         public init() {}
     }
 
+    /// `[webhooks]`: presence changes POSTed to the CRM's backend. Off without `url`.
+    public struct Webhooks: Equatable, Sendable {
+        /// `url`: where the batches go (`http://` or `https://`).
+        public var url: String? = nil
+        /// `secret`: signs each body (`X-Huddle-Signature: sha256=<hex HMAC>`); required with `url`.
+        public var secret: String? = nil
+        public static let secretMinimumBytes = 16
+        /// `events`: which of these are sent.
+        public var events = Self.allEvents
+        public static let allEvents = ["user.online", "user.offline", "workspace.occupied", "workspace.vacated"]
+        /// `max_queue`: events waiting to be delivered; past it new ones are dropped and counted.
+        public var maxQueue = 10_000
+        public static let maxQueueRange = 1...10_000_000
+        /// `timeout_ms`: one delivery attempt's bound.
+        public var timeoutMs = 5000
+        public static let timeoutMsRange = 100...60_000
+
+        public init() {}
+    }
+
     /// `[diagnostics]`: test-only endpoints.
     public struct Diagnostics: Equatable, Sendable {
         /// `echo`: enables `GET /echo`, a plain echo WebSocket for conformance suites.

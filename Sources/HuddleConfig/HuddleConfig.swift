@@ -23,6 +23,8 @@ public struct HuddleConfig: Equatable, Sendable {
     public var limits = Limits()
     /// `[cluster]`
     public var cluster = Cluster()
+    /// `[webhooks]`
+    public var webhooks = Webhooks()
     /// `[diagnostics]`
     public var diagnostics = Diagnostics()
     /// `[log]`

@@ -30,12 +30,15 @@ public struct CoreConfig: Sendable, Equatable {
     /// Whether this node is part of a cluster: local changes then also come
     /// out as `Effect.cluster` for the other nodes.
     public var clustered: Bool
+    /// Whether presence changes also come out as `Effect.notice` (webhooks are on).
+    public var notices: Bool
 
     public init(
         graceMs: Int = 3000, typingTTLMs: Int = 5000, typingMaxTargets: Int = 8, cursorMaxHz: Int = 30,
         messagesPerSecond: Int = 50, burst: Int = 100, heartbeatMs: Int = 20000,
         maxCursorDataBytes: Int = 512, maxMetaBytes: Int = 1024, maxFocusLength: Int = 128,
-        maxTargetLength: Int = 128, abuseStreakMs: Int = 10_000, streakGapMs: Int = 1000, clustered: Bool = false
+        maxTargetLength: Int = 128, abuseStreakMs: Int = 10_000, streakGapMs: Int = 1000, clustered: Bool = false,
+        notices: Bool = false
     ) {
         self.graceMs = graceMs
         self.typingTTLMs = typingTTLMs
@@ -51,6 +54,7 @@ public struct CoreConfig: Sendable, Equatable {
         self.abuseStreakMs = abuseStreakMs
         self.streakGapMs = streakGapMs
         self.clustered = clustered
+        self.notices = notices
     }
 
     /// The cursor window: `1000 / max_hz` ms, rounded up so a session never

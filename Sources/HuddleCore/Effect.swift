@@ -12,4 +12,6 @@ public enum Effect {
     case sync(SyncRequest)
     /// Tell the other nodes of the cluster (only when `CoreConfig.clustered`).
     case cluster(ClusterChange)
+    /// Tell the backend (only when `CoreConfig.notices`).
+    case notice(PresenceNotice)
 }

@@ -11,6 +11,7 @@ extension Hub {
     /// grace (also: an entry of a snapshot). Unknown: it joins here. Known:
     /// its state is taken over, and a changed status, focus or meta is an update.
     public func remoteSession(_ remote: RemoteSession, node: String, workspace id: String, now: Now) -> [Effect] {
+        downNodes.remove(node)
         var effects: [Effect] = []
         guard let session = sessions[remote.id] else {
             let workspace = workspaces[id] ?? {
@@ -98,9 +99,10 @@ extension Hub {
     /// A node stopped answering (crashed, or cut off): its connected sessions
     /// leave with reason `timeout`; its sessions in grace leave when their grace ends.
     public func nodeDown(_ node: String, now: Now) -> [Effect] {
+        downNodes.insert(node)
         var effects: [Effect] = []
         for session in sessions.values where session.node == node {
-            if case .remote = session.state { leave(session, reason: .timeout, into: &effects) }
+            if case .remote = session.state { leave(session, reason: .timeout, into: &effects, notify: true) }
         }
         return effects
     }

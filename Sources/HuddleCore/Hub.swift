@@ -12,6 +12,8 @@ public final class Hub {
     var workspaces: [String: Workspace] = [:]
     /// Every session that has not left, grace included: what `resume` may name.
     var sessions: [String: Session] = [:]
+    /// Nodes that said `bye` or fell silent; cleared when one is heard again.
+    var downNodes: Set<String> = []
     /// Sessions the server API removed, until when their ids stay refused.
     var removedSessions: [String: UInt64] = [:]
     var deadlines = DeadlineQueue<PendingDeadline>()
@@ -75,6 +77,10 @@ public final class Hub {
         connectedSessionCount += 1
         var effects = [Effect.send(joinMessage(for: session, userSessions: userSessions), to: .workspaceExcept(workspace, session))]
         if config.clustered { effects.append(.cluster(.joined(session))) }
+        if config.notices {
+            if workspace.sessionCount == 1 { effects.append(.notice(.init(kind: .workspaceOccupied, workspace: id, user: nil))) }
+            if userSessions == 1 { effects.append(.notice(.init(kind: .userOnline, workspace: id, user: identity.userID))) }
+        }
         return (session, false, effects)
     }
 
@@ -114,7 +120,10 @@ public final class Hub {
     /// Removes a session for good and announces it. Nothing of the session is
     /// relayed afterwards; the workspace goes when its last session does.
     /// The attachment stays, so the server can still close the connection.
-    func leave(_ session: Session, reason: LeaveReason, into effects: inout [Effect]) {
+    /// The backend is told (`notify`) by the node whose session it was, or by
+    /// every node when that node is gone and cannot.
+    func leave(_ session: Session, reason: LeaveReason, into effects: inout [Effect], notify: Bool? = nil) {
+        let notify = notify ?? !session.isRemote
         guard !session.hasLeft else { return }
         stopAllTyping(of: session, into: &effects)
         session.cursor.discard()
@@ -127,6 +136,12 @@ public final class Hub {
         if config.clustered && !session.isRemote {
             effects.append(.cluster(.left(session, reason: reason)))
             if workspace.localSessionCount == 0 { effects.append(.cluster(.vacated(workspace))) }
+        }
+        if config.notices && notify {
+            if userSessions == 0 {
+                effects.append(.notice(.init(kind: .userOffline, workspace: workspace.id, user: session.identity.userID)))
+            }
+            if workspace.sessionCount == 0 { effects.append(.notice(.init(kind: .workspaceVacated, workspace: workspace.id, user: nil))) }
         }
         if workspace.sessionCount == 0 { workspaces[workspace.id] = nil }
     }
@@ -156,7 +171,8 @@ public final class Hub {
         switch payload {
         case .graceEnd(let session, _):
             guard case .grace(_, let reason) = session.state else { return }
-            leave(session, reason: reason, into: &effects)
+            // A gone node's sessions in grace end here, and no node of theirs tells the backend.
+            leave(session, reason: reason, into: &effects, notify: !session.isRemote || session.node.map(downNodes.contains) == true)
         case .typingExpiry(let session, let generation):
             expireTyping(of: session, generation: generation, into: &effects)
         case .cursorWindowEnd(let session, _):

@@ -2,10 +2,10 @@
 ///
 /// Computed from the civil calendar directly rather than through Foundation's
 /// formatters, which are slow and allocate on every call.
-enum ISOTimestamp {
+public enum ISOTimestamp {
     private static let msPerDay: Int64 = 86_400_000
 
-    static func string(unixMs: Int64) -> String {
+    public static func string(unixMs: Int64) -> String {
         let days = floorDivide(unixMs, msPerDay)
         let msOfDay = unixMs - days * msPerDay
         let (year, month, day) = civilDate(daysSinceEpoch: days)

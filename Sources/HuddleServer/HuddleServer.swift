@@ -51,6 +51,8 @@ public final class HuddleServer {
     var events: EventSequencer!
     /// This node's link to the others, in cluster mode.
     var cluster: ClusterNode?
+    /// Presence webhooks, when `[webhooks] url` is set.
+    var webhooks: WebhookSender?
     /// Workspaces whose seq gap waits to be filled from storage, and after which seq.
     var pendingGapFills: [String: Int] = [:]
     let gapFillTimer: LoopTimer
@@ -84,6 +86,9 @@ public final class HuddleServer {
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
         gapFillTimer = LoopTimer(loop: loop)
+        let webhookLogger = logger
+        webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
+                                 log: { webhookLogger.error("\($0)") })
         router = Endpoint.router(echoEnabled: config.diagnostics.echo)
         startedAtMs = loop.nowMs
         events = EventSequencer(latest: store.initialSeqs) { [unowned self] workspace, seq in
@@ -159,6 +164,8 @@ public final class HuddleServer {
                 startReplay(request)
             case .cluster(let change):
                 cluster?.publish(change)
+            case .notice(let notice):
+                webhooks?.enqueue(notice, at: ISOTimestamp.string(unixMs: now().unixMs))
             }
         }
         rearmDeadlineTimer()
@@ -319,6 +326,7 @@ public final class HuddleServer {
         heartbeatTimer.close()
         lagProbe.close()
         gapFillTimer.close()
+        webhooks?.close()
         storeReplies.close()
         loop.stop()
     }
@@ -351,6 +359,7 @@ extension CoreConfig {
         self.init(graceMs: config.presence.graceMs, typingTTLMs: config.typing.ttlMs,
                   typingMaxTargets: config.typing.maxTargets, cursorMaxHz: config.cursor.maxHz,
                   messagesPerSecond: config.limits.messagesPerSecond, burst: config.limits.burst,
-                  heartbeatMs: config.presence.heartbeatMs, clustered: config.cluster.redisURL != nil)
+                  heartbeatMs: config.presence.heartbeatMs, clustered: config.cluster.redisURL != nil,
+                  notices: config.webhooks.url != nil)
     }
 }

@@ -45,6 +45,8 @@ final class ServerMetrics {
         let storageHealthy: Bool
         /// `nil` outside cluster mode.
         let clusterConnected: Bool?
+        /// `nil` without webhooks.
+        let webhooks: (queued: Int, sent: Int, dropped: Int, failedAttempts: Int)?
     }
 
     func render(_ gauges: Gauges) -> String {
@@ -56,6 +58,14 @@ final class ServerMetrics {
         metric("huddle_sessions", "gauge", "Open WebSocket sessions.", [("", "\(gauges.sessions)")])
         metric("huddle_workspaces", "gauge", "Workspaces with at least one session, grace included.", [("", "\(gauges.workspaces)")])
         metric("huddle_storage_healthy", "gauge", "1 when the last storage batch succeeded.", [("", gauges.storageHealthy ? "1" : "0")])
+        if let webhooks = gauges.webhooks {
+            metric("huddle_webhook_queue", "gauge", "Webhook events waiting to be delivered.", [("", "\(webhooks.queued)")])
+            metric("huddle_webhook_events_sent_total", "counter", "Webhook events the receiver accepted.", [("", "\(webhooks.sent)")])
+            metric("huddle_webhook_events_dropped_total", "counter",
+                   "Webhook events dropped: the queue was full, or a batch failed for 10 minutes.", [("", "\(webhooks.dropped)")])
+            metric("huddle_webhook_failures_total", "counter", "Webhook deliveries that failed and were retried.",
+                   [("", "\(webhooks.failedAttempts)")])
+        }
         if let connected = gauges.clusterConnected {
             metric("huddle_cluster_connected", "gauge", "1 while this node's link to Redis (the cluster) is up.",
                    [("", connected ? "1" : "0")])

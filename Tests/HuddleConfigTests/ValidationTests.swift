@@ -57,6 +57,8 @@ private let boundedKeys = [
     BoundedKey(section: "limits", name: "max_http_connections", range: 1...1_000_000),
     BoundedKey(section: "limits", name: "max_pending_requests", range: 1...100_000),
     BoundedKey(section: "cluster", name: "node_ttl_ms", range: 1000...60_000),
+    BoundedKey(section: "webhooks", name: "max_queue", range: 1...10_000_000),
+    BoundedKey(section: "webhooks", name: "timeout_ms", range: 100...60_000),
 ]
 
 @Test(arguments: boundedKeys)
@@ -81,6 +83,7 @@ func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
 @Test func everyRangedKeyIsInTheRangeTable() {
     let ranged = ConfigKey.catalog.filter { !["server.host", "auth.mode", "auth.jwt_secret", "auth.allowed_origins",
                                              "storage.path", "storage.postgres_url", "cluster.redis_url", "cluster.node_id", "auth.api_keys",
+                                             "webhooks.url", "webhooks.secret", "webhooks.events",
                                              "diagnostics.echo",
                                              "log.level"].contains($0.path) }
     #expect(Set(ranged.map(\.path)) == Set(boundedKeys.map(\.testDescription)))

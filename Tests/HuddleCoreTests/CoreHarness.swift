@@ -20,6 +20,8 @@ final class CoreHarness {
     private(set) var closes: [(session: String, code: UInt16, reason: String)] = []
     private(set) var pluginCalls: [PluginCall] = []
     private(set) var syncRequests: [SyncRequest] = []
+    /// What the hub asked to tell the backend (webhooks), oldest first.
+    private(set) var notices: [PresenceNotice] = []
     /// What the hub asked to tell other nodes, not yet taken by `takeClusterChanges`.
     private var clusterChanges: [ClusterChange] = []
     private(set) var lastResumed = false
@@ -115,6 +117,8 @@ final class CoreHarness {
                 syncRequests.append(request)
             case .cluster(let change):
                 clusterChanges.append(change)
+            case .notice(let notice):
+                notices.append(notice)
             }
         }
     }

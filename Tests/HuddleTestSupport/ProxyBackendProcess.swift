@@ -1,32 +1,42 @@
 import Foundation
 
-/// The Python proxy backend of Tests/proxy-backend, started on a free
-/// loopback port for one test and stopped with it.
-public final class ProxyBackendProcess {
+/// A Python HTTP server of the tests (a proxy plugin's backend, a webhook
+/// receiver: another language on purpose), started on a loopback port for one
+/// test and stopped with it. The script prints its port first.
+public final class PythonTestServer {
     public let port: Int
     private let process = Process()
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("proxy-backend/backend.py").path
-
-    /// Starts the backend, which signs with `secret`, and waits for its port.
-    public init(secret: String) throws {
+    /// `script` is relative to Tests/, e.g. `proxy-backend/backend.py`.
+    public init(script: String, arguments: [String]) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(script).path
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, secret]
+        process.arguments = ["python3", path] + arguments
         process.standardOutput = output
         try process.run()
         var line: [UInt8] = []
         while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
             line.append(byte)
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw BackendDidNotStart() }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw ProxyBackendProcess.BackendDidNotStart() }
         self.port = port
     }
 
     deinit {
         process.terminate()
         process.waitUntilExit()
+    }
+}
+
+/// The Python proxy backend of Tests/proxy-backend, signing with `secret`.
+public final class ProxyBackendProcess {
+    private let server: PythonTestServer
+    public var port: Int { server.port }
+
+    public init(secret: String) throws {
+        server = try PythonTestServer(script: "proxy-backend/backend.py", arguments: [secret])
     }
 
     public struct BackendDidNotStart: Error {}

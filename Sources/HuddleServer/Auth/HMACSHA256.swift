@@ -14,6 +14,13 @@ enum HMACSHA256 {
         return Array(out.prefix(Int(length)))
     }
 
+    /// `X-Huddle-Signature: sha256=<hex HMAC-SHA256 of body>`, as proxy
+    /// calls and webhooks sign what they POST.
+    static func signatureHeader(key: [UInt8], body: [UInt8]) -> (String, String) {
+        let hex = mac(key: key, message: body).map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }
+        return ("X-Huddle-Signature", "sha256=" + hex.joined())
+    }
+
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, a.count) == 0 } }

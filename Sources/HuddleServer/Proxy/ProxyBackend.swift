@@ -18,12 +18,8 @@ final class ProxyBackend {
     func call(_ request: PluginRequest, id: JSONValue?, log: @escaping (String) -> Void,
               completion: @escaping (ProxyAnswer) -> Void) {
         let body = Self.body(of: request, id: id)
-        let signature = HMACSHA256.mac(key: settings.secret, message: body).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
         let outbound = OutboundRequest(url: settings.url, headers: [
-            ("Content-Type", "application/json"), ("X-Huddle-Signature", "sha256=\(signature)"),
+            ("Content-Type", "application/json"), HMACSHA256.signatureHeader(key: settings.secret, body: body),
         ], body: body, timeoutMs: settings.timeoutMs)
         let name = settings.name
         client.send(outbound) { result in
