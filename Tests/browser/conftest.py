@@ -13,7 +13,10 @@ import re
 import signal
 import subprocess
 import threading
+import urllib.parse
+import urllib.request
 import uuid
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,38 @@ def open_tab(server, request):
 def workspace():
     """A fresh workspace per test, so tests never see each other's data."""
     return f"t-{uuid.uuid4().hex[:10]}"
+
+
+SDK_PAGE_DIR = Path(__file__).resolve().parent / "sdk_page"
+
+
+class SDKPageHandler(SimpleHTTPRequestHandler):
+    """Serves sdk_page/, and /huddle.js fetched from the Huddle server named in `from`: the page runs the served SDK."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(SDK_PAGE_DIR), **kwargs)
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/huddle.js":
+            return super().do_GET()
+        upstream = urllib.parse.parse_qs(url.query)["from"][0]
+        with urllib.request.urlopen(f"{upstream}/huddle.js") as response:
+            body = response.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def sdk_page():
+    """Base URL of a page that uses only the SDK (another origin than the Huddle server, as a team's app would be)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SDKPageHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+    httpd.shutdown()

@@ -155,7 +155,9 @@ export class HuddleClient {
    */
   constructor(options) {
     if (!options?.workspace) throw new TypeError("HuddleClient needs a workspace");
-    this.#options = { ...DEFAULT_OPTIONS, ...options };
+    // An option given as undefined keeps its default (`{typingIdleMs: maybeNumber}` is common).
+    const given = Object.entries(options).filter(([, value]) => value !== undefined);
+    this.#options = { ...DEFAULT_OPTIONS, ...Object.fromEntries(given) };
     this.workspace = options.workspace;
     this.state = "idle";
     this.session = null;
