@@ -8,6 +8,7 @@ import { Cursors } from "./cursors.js";
 import { ContactsPanel } from "./contacts.js";
 import { KanbanBoard } from "./kanban.js";
 import { DetailPane } from "./detail.js";
+import { RecordsPanel } from "./records.js";
 import { EventLog } from "./eventlog.js";
 import { describeError } from "./errors.js";
 
@@ -154,6 +155,8 @@ class App {
     // The SDK sends it once the session is up, and again to any new session.
     if (this.myStatus !== "online") this.presence.set({ status: this.myStatus });
     this.firstLoad = true;
+    /** Records plugins by name, from welcome.plugins. */
+    this.records = new Map();
   }
 
   start() {
@@ -265,6 +268,8 @@ class App {
       const task = this.board.get(id);
       return task ? `Task: ${task.title}` : "a task";
     }
+    const records = this.records.get(kind);
+    if (records) return `${records.title}: ${records.labelOf(records.get(id))}`;
     return focus;
   }
 
@@ -286,6 +291,7 @@ class App {
     const enabled = new Set((message.plugins ?? []).map((p) => p.name));
     this.contacts.setEnabled(enabled.has("contacts"));
     this.board.setEnabled(enabled.has("kanban"));
+    this.syncRecordPanels(message.plugins ?? []);
     this.renderPresence();
     this.renderTyping();
   }
@@ -296,7 +302,30 @@ class App {
     this.firstLoad = false;
     this.contacts.load();
     this.board.load().then(() => this.renderPresence());
+    for (const panel of this.records.values()) panel.load();
     if (this.detail.current) this.detail.loadNotes();
+  }
+
+  /** A panel per `"kind":"records"` entry; a changed schema rebuilds its panel, other kinds are not ours to show. */
+  syncRecordPanels(plugins) {
+    const wanted = plugins.filter((p) => p.kind === "records" && Array.isArray(p.fields));
+    for (const [name, panel] of this.records) {
+      const entry = wanted.find((p) => p.name === name);
+      if (!entry || JSON.stringify(entry.fields) !== panel.schema) {
+        panel.root.remove();
+        this.records.delete(name);
+      }
+    }
+    for (const plugin of wanted) {
+      if (this.records.has(plugin.name)) continue;
+      const panel = new RecordsPanel({ plugin, client: this.client, nameOf: this.nameOf, onFocus: (focus) => this.setFocus(focus) });
+      this.records.set(plugin.name, panel);
+      $("#records-area").append(panel.root);
+      // Panels made after the snapshots were loaded fetch their own.
+      if (!this.firstLoad) panel.load();
+    }
+    $("#records-area").hidden = this.records.size === 0;
+    $("#workspace").classList.toggle("has-records", this.records.size > 0);
   }
 
   presenceJoin(message) {
@@ -340,6 +369,8 @@ class App {
       else if (data.task) this.detail.recordChanged("task", data.task, message.by);
     } else if (plugin === "notes") {
       this.detail.applyNoteEvent(message);
+    } else if (this.records.has(plugin)) {
+      this.records.get(plugin).apply(message);
     }
     if (sentence) {
       this.activity(message.by?.user, sentence, message.at);
@@ -374,8 +405,21 @@ class App {
         ? `${who} reordered “${data.task.title}” in ${data.to}`
         : `${who} moved “${data.task.title}” to ${data.to}`;
       case "kanban.deleted": return `${who} deleted “${taskTitle(data.id) ?? "a task"}”`;
-      default: return `${who}: ${message.type}`;
+      default: return this.describeRecordEvent(who, message) ?? `${who}: ${message.type}`;
     }
+  }
+
+  /** Sentences for a records plugin's events (before the panel applies a delete, the label is still known). */
+  describeRecordEvent(who, message) {
+    const [plugin, action] = message.type.split(".");
+    const panel = this.records.get(plugin);
+    if (!panel) return null;
+    const data = message.data ?? {};
+    const label = `“${panel.labelOf(data.record ?? panel.get(data.id))}”`;
+    if (action === "created") return `${who} added ${label} to ${panel.title}`;
+    if (action === "updated") return `${who} updated ${label} in ${panel.title}`;
+    if (action === "deleted") return `${who} deleted ${label} from ${panel.title}`;
+    return null;
   }
 
   activity(userId, sentence, at = null) {
