@@ -13,8 +13,6 @@ import re
 import signal
 import subprocess
 import threading
-import urllib.parse
-import urllib.request
 import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -222,23 +220,10 @@ SDK_PAGE_DIR = Path(__file__).resolve().parent / "sdk_page"
 
 
 class SDKPageHandler(SimpleHTTPRequestHandler):
-    """Serves sdk_page/, and /huddle.js fetched from the Huddle server named in `from`: the page runs the served SDK."""
+    """Serves sdk_page/ quietly."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, directory=str(SDK_PAGE_DIR), **kwargs)
-
-    def do_GET(self):
-        url = urllib.parse.urlsplit(self.path)
-        if url.path != "/huddle.js":
-            return super().do_GET()
-        upstream = urllib.parse.parse_qs(url.query)["from"][0]
-        with urllib.request.urlopen(f"{upstream}/huddle.js") as response:
-            body = response.read()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/javascript; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, *args):
         pass

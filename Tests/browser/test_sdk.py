@@ -293,7 +293,7 @@ def test_sdk_asks_for_no_replay_while_the_epoch_is_unknown(open_tab, sdk_page, s
           send() {}
           close() {}
         }
-        import('/huddle.js?from=' + encodeURIComponent(server)).then(({ HuddleClient }) =>
+        import(server + '/huddle.js').then(({ HuddleClient }) =>
           new HuddleClient({url: server, workspace: 'w', user: 'alice', WebSocket: ScriptedSocket, backoffBaseMs: 1}).connect());
     """, server)
 

@@ -140,7 +140,8 @@ export interface ClientEvents {
   presence: Presence;
   message: ServerMessage;
   sent: { type: string; id?: string | number; data?: unknown };
-  fatal: { status: number | null; code: string };
+  /** `code`: the server's (`token_expired`, …), `removed` (closed with 4003), or `bad_url`. */
+  fatal: { status: number | null; code: string; message?: string };
   rtt: number;
   welcome: Welcome;
   error: HuddleError;

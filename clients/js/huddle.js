@@ -232,7 +232,14 @@ export class HuddleClient {
     const url = this.#url("ws", `/ws/${encodeURIComponent(this.workspace)}`, token, true);
     this.#replaying = url.searchParams.has("since");
     const Socket = this.#options.WebSocket ?? globalThis.WebSocket;
-    const socket = new Socket(url.href, SUBPROTOCOL);
+    let socket;
+    try {
+      socket = new Socket(url.href, SUBPROTOCOL);
+    } catch (error) {
+      // A malformed url or a blocked port: no retry can fix it.
+      this.#fatal({ status: null, code: "bad_url", message: String(error?.message ?? error) });
+      return;
+    }
     this.#socket = socket;
     let opened = false;
     socket.addEventListener("open", () => { opened = true; });

@@ -1,7 +1,7 @@
 // Drives the SDK from the query string and records what it sees, for Tests/browser/test_sdk.py.
 const params = new URLSearchParams(location.search);
-// The page server proxies /huddle.js from the Huddle server under test, so this is the served file.
-const { HuddleClient } = await import(`/huddle.js?from=${encodeURIComponent(params.get("server"))}`);
+// Imported from the server under test, across origins, as a team's own front end would.
+const { HuddleClient } = await import(`${params.get("server")}/huddle.js`);
 
 const number = (key) => (params.has(key) ? Number(params.get(key)) : undefined);
 window.tokenCalls = 0;
