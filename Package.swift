@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
         // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
         .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
+        .target(name: "HuddleCluster", dependencies: ["HuddleCore", "HuddleJSON", "HuddleLoop", "HuddleRedis"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -59,7 +60,7 @@ let package = Package(
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "COpenSSL",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "COpenSSL",
             "Contacts", "Notes", "Kanban",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),

@@ -4,12 +4,14 @@
 # Usage: benchmarks/run.sh SCENARIO [extra bench options...]
 # Server limits can be passed through the environment, e.g.
 #   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --rate 100
+# BENCH_STORAGE replaces the SQLite file, e.g. a fresh PostgreSQL server:
+#   BENCH_STORAGE="$(scripts/postgres)" benchmarks/run.sh s4
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
-"$huddle" serve --port 0 --storage "$dir/h.sqlite" >"$dir/server.log" 2>&1 &
+"$huddle" serve --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every `section.key` of PROTOCOL.md §10 (plus `log.level`), bound to its
 /// field. Defaults and ranges live with the fields in `HuddleConfig+Sections.swift`.
 extension ConfigKey {
@@ -43,6 +45,10 @@ extension ConfigKey {
         .integer("limits", "max_connections", \.limits.maxConnections, C.Limits.maxConnectionsRange),
         .integer("limits", "max_pending_requests", \.limits.maxPendingRequests, C.Limits.maxPendingRequestsRange),
 
+        .optionalString("cluster", "redis_url", \.cluster.redisURL, validate: { redisURLProblem($0) }),
+        .optionalString("cluster", "node_id", \.cluster.nodeID, validate: { nodeIDProblem($0) }),
+        .integer("cluster", "node_ttl_ms", \.cluster.nodeTTLMs, C.Cluster.nodeTTLMsRange),
+
         .boolean("diagnostics", "echo", \.diagnostics.echo),
 
         .string("log", "level", \.log.level, validate: { logLevelProblem($0) }),
@@ -65,6 +71,20 @@ extension ConfigKey {
         let minimum = C.Auth.jwtSecretMinimumBytes
         guard secret.utf8.count < minimum else { return nil }
         return "must be at least \(minimum) bytes, not \(secret.utf8.count)"
+    }
+
+    /// The syntax only; the server checks the rest when it connects. Never repeats the URL (it may hold a password).
+    private static func redisURLProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), components.scheme == "redis",
+              let host = components.host, !host.isEmpty else {
+            return "is not a redis://[:password@]host[:port][/db] URL"
+        }
+        return nil
+    }
+
+    private static func nodeIDProblem(_ id: String) -> String? {
+        let allowed = id.utf8.allSatisfy { $0 > 32 && $0 < 127 }
+        return !id.isEmpty && id.utf8.count <= 64 && allowed ? nil : "must be 1-64 printable ASCII characters without spaces"
     }
 
     private static func logLevelProblem(_ level: String) -> String? {

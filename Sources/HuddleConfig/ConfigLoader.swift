@@ -215,6 +215,11 @@ struct ConfigLoader {
     // MARK: Rules across keys
 
     mutating func checkCombinations() {
+        if config.cluster.redisURL != nil, config.storage.postgresURL == nil {
+            report("cluster.redis_url", origins["cluster.redis_url"] ?? Self.defaultsSource,
+                   "needs storage.postgres_url: the nodes of a cluster share one PostgreSQL database, "
+                   + "not a SQLite file each (storage.path)")
+        }
         if config.storage.postgresURL != nil, let pathSource = origins["storage.path"] {
             report("storage.postgres_url", origins["storage.postgres_url"] ?? Self.defaultsSource,
                    "and storage.path (set at \(pathSource)) are both set; keep storage.postgres_url for PostgreSQL "

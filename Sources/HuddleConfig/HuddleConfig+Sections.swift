@@ -113,6 +113,21 @@ extension HuddleConfig {
         public init() {}
     }
 
+    /// `[cluster]`: several Huddle nodes sharing presence through Redis and
+    /// storage through PostgreSQL. Without `redis_url` the node is alone.
+    public struct Cluster: Equatable, Sendable {
+        /// `redis_url`: `redis://[:password@]host[:port][/db]`; turns cluster mode on.
+        public var redisURL: String? = nil
+        /// `node_id`: this node's name in the cluster; default host name and port.
+        public var nodeID: String? = nil
+        /// `node_ttl_ms`: how long a node may stay silent before the others
+        /// drop its sessions (a crashed node's users leave within this + 1 s).
+        public var nodeTTLMs = 10_000
+        public static let nodeTTLMsRange = 1000...60_000
+
+        public init() {}
+    }
+
     /// `[diagnostics]`: test-only endpoints.
     public struct Diagnostics: Equatable, Sendable {
         /// `echo`: enables `GET /echo`, a plain echo WebSocket for conformance suites.

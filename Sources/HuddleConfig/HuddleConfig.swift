@@ -21,6 +21,8 @@ public struct HuddleConfig: Equatable, Sendable {
     public var cursor = Cursor()
     /// `[limits]`
     public var limits = Limits()
+    /// `[cluster]`
+    public var cluster = Cluster()
     /// `[diagnostics]`
     public var diagnostics = Diagnostics()
     /// `[log]`

@@ -27,12 +27,15 @@ public struct CoreConfig: Sendable, Equatable {
     public var abuseStreakMs: Int
     /// A streak ends after this long without a rejection.
     public var streakGapMs: Int
+    /// Whether this node is part of a cluster: local changes then also come
+    /// out as `Effect.cluster` for the other nodes.
+    public var clustered: Bool
 
     public init(
         graceMs: Int = 3000, typingTTLMs: Int = 5000, typingMaxTargets: Int = 8, cursorMaxHz: Int = 30,
         messagesPerSecond: Int = 50, burst: Int = 100, heartbeatMs: Int = 20000,
         maxCursorDataBytes: Int = 512, maxMetaBytes: Int = 1024, maxFocusLength: Int = 128,
-        maxTargetLength: Int = 128, abuseStreakMs: Int = 10_000, streakGapMs: Int = 1000
+        maxTargetLength: Int = 128, abuseStreakMs: Int = 10_000, streakGapMs: Int = 1000, clustered: Bool = false
     ) {
         self.graceMs = graceMs
         self.typingTTLMs = typingTTLMs
@@ -47,6 +50,7 @@ public struct CoreConfig: Sendable, Equatable {
         self.maxTargetLength = maxTargetLength
         self.abuseStreakMs = abuseStreakMs
         self.streakGapMs = streakGapMs
+        self.clustered = clustered
     }
 
     /// The cursor window: `1000 / max_hz` ms, rounded up so a session never

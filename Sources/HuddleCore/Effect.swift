@@ -10,4 +10,6 @@ public enum Effect {
     case plugin(PluginCall)
     /// A validated `sync`: replay events from storage, then send `synced`.
     case sync(SyncRequest)
+    /// Tell the other nodes of the cluster (only when `CoreConfig.clustered`).
+    case cluster(ClusterChange)
 }

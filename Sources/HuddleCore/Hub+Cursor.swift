@@ -17,7 +17,9 @@ extension Hub {
 
         switch session.cursor.admit(message, at: now.monotonicMs, windowMs: config.cursorWindowMs) {
         case .relayNow:
-            return [relay(message, from: session)]
+            var effects: [Effect] = []
+            relayCursor(message, of: session, into: &effects)
+            return effects
         case .held(armAt: let windowEnd?):
             session.cursor.armedGeneration = nextGeneration()
             deadlines.push(.cursorWindowEnd(session, generation: session.cursor.armedGeneration), at: windowEnd)
@@ -30,6 +32,12 @@ extension Hub {
     /// A window closed with a cursor kept in it: relay it, opening the next window.
     func relayTrailingCursor(of session: Session, now: Now, into effects: inout [Effect]) {
         guard let message = session.cursor.closeWindow(at: now.monotonicMs, windowMs: config.cursorWindowMs) else { return }
+        relayCursor(message, of: session, into: &effects)
+    }
+
+    /// Throttled here, before it crosses to the other nodes.
+    private func relayCursor(_ message: Outgoing, of session: Session, into effects: inout [Effect]) {
         effects.append(relay(message, from: session))
+        if config.clustered { effects.append(.cluster(.cursor(session.workspace, message))) }
     }
 }

@@ -58,11 +58,9 @@ extension Hub {
         session.status = status
         session.focus = focus
         session.meta = meta
-        var writer = MessageWriter(type: MessageType.presenceUpdate)
-        writer.string("user", session.identity.userID)
-        writer.string("session", session.id)
-        writePresenceState(of: session, into: &writer)
-        return [.send(Outgoing(type: MessageType.presenceUpdate, bytes: writer.finish(), delivery: .batched), to: .workspace(session.workspace))]
+        var effects = [Effect.send(updateMessage(for: session), to: .workspace(session.workspace))]
+        if config.clustered { effects.append(.cluster(.updated(session))) }
+        return effects
     }
 
     // MARK: Presence messages
@@ -76,6 +74,14 @@ extension Hub {
         writer.int("sessions", userSessions)
         writer.string("since", session.joinedAt)
         return Outgoing(type: MessageType.presenceJoin, bytes: writer.finish(), delivery: .batched)
+    }
+
+    func updateMessage(for session: Session) -> Outgoing {
+        var writer = MessageWriter(type: MessageType.presenceUpdate)
+        writer.string("user", session.identity.userID)
+        writer.string("session", session.id)
+        writePresenceState(of: session, into: &writer)
+        return Outgoing(type: MessageType.presenceUpdate, bytes: writer.finish(), delivery: .batched)
     }
 
     func leaveMessage(for session: Session, userSessions: Int, reason: LeaveReason) -> Outgoing {
@@ -130,14 +136,15 @@ extension Hub {
         return writer.finish()
     }
 
-    /// Every user with a session (grace included), ordered by user id, each
-    /// with their sessions in join order.
+    /// Every user with a session (grace included, every node's), ordered by
+    /// user id, each with their sessions in join order (`since`, then id),
+    /// so every node of a cluster writes the same list.
     private func writePresenceUsers(of workspace: Workspace?, as key: String, into writer: inout MessageWriter) {
         let users = workspace?.users.values.sorted { $0.userID < $1.userID } ?? []
         writer.objects(key, users) { writer, user in
             writer.string("user", user.userID)
             writer.string("name", user.name)
-            writer.objects("sessions", user.sessions) { writer, session in
+            writer.objects("sessions", user.sessionsInJoinOrder) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)
                 writer.string("since", session.joinedAt)

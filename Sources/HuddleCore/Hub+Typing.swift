@@ -3,11 +3,6 @@ import HuddleJSON
 extension Hub {
     private static let typingFields: Set<String> = ["target", "active"]
 
-    /// Reason strings of `typing` `active:false` (PROTOCOL.md §4).
-    private enum StopReason: String {
-        case stopped, expired, left
-    }
-
     // MARK: Client typing
 
     func receiveTyping(from session: Session, envelope: Envelope, text: UnsafeRawBufferPointer, now: Now) -> [Effect] {
@@ -62,7 +57,7 @@ extension Hub {
         let typing = TypingTarget(target: target, expiresAt: expiresAt, generation: nextGeneration())
         session.typing.append(typing)
         deadlines.push(.typingExpiry(session, generation: typing.generation), at: expiresAt)
-        effects.append(relay(typingMessage(session, target: target, stop: nil), from: session))
+        announceTyping(of: session, target: target, stop: nil, into: &effects)
         return effects
     }
 
@@ -70,7 +65,9 @@ extension Hub {
     private func stopTyping(_ session: Session, target: String) -> [Effect] {
         guard let index = session.typing.firstIndex(where: { $0.target == target }) else { return [] }
         session.typing.remove(at: index)
-        return [relay(typingMessage(session, target: target, stop: .stopped), from: session)]
+        var effects: [Effect] = []
+        announceTyping(of: session, target: target, stop: .stopped, into: &effects)
+        return effects
     }
 
     // MARK: Server-side stops
@@ -78,7 +75,7 @@ extension Hub {
     func expireTyping(of session: Session, generation: UInt64, into effects: inout [Effect]) {
         guard let index = session.typing.firstIndex(where: { $0.generation == generation }) else { return }
         let typing = session.typing.remove(at: index)
-        effects.append(relay(typingMessage(session, target: typing.target, stop: .expired), from: session))
+        announceTyping(of: session, target: typing.target, stop: .expired, into: &effects)
     }
 
     private func expireOverdueTyping(of session: Session, now: Now, into effects: inout [Effect]) {
@@ -90,17 +87,20 @@ extension Hub {
     /// The session ended (grace or not): everything it typed stops at once.
     func stopAllTyping(of session: Session, into effects: inout [Effect]) {
         for typing in session.typing {
-            effects.append(relay(typingMessage(session, target: typing.target, stop: .left), from: session))
+            announceTyping(of: session, target: typing.target, stop: .left, into: &effects)
         }
         session.typing.removeAll()
     }
 
-    /// What the workspace's connected sessions are typing, for `welcome`.
+    /// What the workspace's sessions (this node's and the others') are typing, for `welcome`.
     func typingSnapshot(of workspace: Workspace) -> JSONValue {
         var entries: [JSONValue] = []
-        for session in workspace.connectedSessions {
-            for typing in session.typing {
-                entries.append(["user": .string(session.identity.userID), "session": .string(session.id), "target": .string(typing.target)])
+        for user in workspace.users.values {
+            for session in user.sessions {
+                for typing in session.typing {
+                    entries.append(["user": .string(session.identity.userID), "session": .string(session.id),
+                                    "target": .string(typing.target)])
+                }
             }
         }
         return .array(entries)
@@ -108,8 +108,16 @@ extension Hub {
 
     // MARK: Messages
 
+    /// To this node's other sessions, and to the other nodes for a session of this node.
+    func announceTyping(of session: Session, target: String, stop: TypingStopReason?, into effects: inout [Effect]) {
+        effects.append(relay(typingMessage(session, target: target, stop: stop), from: session))
+        if config.clustered && !session.isRemote {
+            effects.append(.cluster(.typing(session, target: target, stop: stop)))
+        }
+    }
+
     /// `stop: nil` announces `active:true`.
-    private func typingMessage(_ session: Session, target: String, stop: StopReason?) -> Outgoing {
+    func typingMessage(_ session: Session, target: String, stop: TypingStopReason?) -> Outgoing {
         var writer = MessageWriter(type: MessageType.typing)
         writer.string("user", session.identity.userID)
         writer.string("name", session.identity.name)
@@ -120,8 +128,9 @@ extension Hub {
         return Outgoing(type: MessageType.typing, bytes: writer.finish(), delivery: .droppable)
     }
 
-    /// To every other connected session of the sender's workspace.
+    /// To every other connected session of the sender's workspace (all of
+    /// this node's, for another node's session).
     func relay(_ message: Outgoing, from session: Session) -> Effect {
-        .send(message, to: .workspaceExcept(session.workspace, session))
+        session.isRemote ? .send(message, to: .workspace(session.workspace)) : .send(message, to: .workspaceExcept(session.workspace, session))
     }
 }

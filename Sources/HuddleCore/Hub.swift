@@ -9,9 +9,9 @@ import HuddleJSON
 public final class Hub {
     public let config: CoreConfig
     private let makeSessionID: () -> String
-    private var workspaces: [String: Workspace] = [:]
+    var workspaces: [String: Workspace] = [:]
     /// Every session that has not left, grace included: what `resume` may name.
-    private var sessions: [String: Session] = [:]
+    var sessions: [String: Session] = [:]
     var deadlines = DeadlineQueue<PendingDeadline>()
     private var lastGeneration: UInt64 = 0
 
@@ -40,19 +40,21 @@ public final class Hub {
     /// it is a session of the same user in the same workspace still in grace
     /// (no events; status, focus and meta kept), otherwise joins
     /// (`presence.join` to every other connected session). Creates the
-    /// workspace on first join.
+    /// workspace on first join. In a cluster the session in grace may be
+    /// another node's: this node takes it over, still with no leave and no join.
     public func connect(workspace id: String, identity: Identity, resume: String?, attachment: AnyObject, now: Now)
         -> (session: Session, resumed: Bool, effects: [Effect])
     {
         if let resume, let session = sessions[resume], session.isInGrace,
            session.identity.userID == identity.userID, session.workspace.id == id
         {
+            session.workspace.changeOwner(of: session, to: nil)
             session.state = .connected
             session.identity = identity
             session.attachment = attachment
             session.workspace.markConnected(session)
             connectedSessionCount += 1
-            return (session, true, [])
+            return (session, true, config.clustered ? [.cluster(.resumed(session))] : [])
         }
 
         let workspace = workspaces[id] ?? {
@@ -69,7 +71,9 @@ public final class Hub {
         sessions[sessionID] = session
         let userSessions = workspace.add(session)
         connectedSessionCount += 1
-        return (session, false, [.send(joinMessage(for: session, userSessions: userSessions), to: .workspaceExcept(workspace, session))])
+        var effects = [Effect.send(joinMessage(for: session, userSessions: userSessions), to: .workspaceExcept(workspace, session))]
+        if config.clustered { effects.append(.cluster(.joined(session))) }
+        return (session, false, effects)
     }
 
     /// The connection ended without `leave` (closed, dropped, timed out):
@@ -84,10 +88,17 @@ public final class Hub {
         connectedSessionCount -= 1
         session.attachment = nil
         let deadline = now.monotonicMs + UInt64(config.graceMs)
+        startGrace(of: session, deadline: deadline, reason: reason)
+        if config.clustered {
+            effects.append(.cluster(.grace(session, reason: reason, untilUnixMs: now.unixMs + Int64(config.graceMs))))
+        }
+        return effects
+    }
+
+    func startGrace(of session: Session, deadline: UInt64, reason: LeaveReason) {
         session.graceGeneration = nextGeneration()
         session.state = .grace(deadline: deadline, reason: reason)
         deadlines.push(.graceEnd(session, generation: session.graceGeneration), at: deadline)
-        return effects
     }
 
     /// Abuse the server decided (4008, 4009 for slow consumers): the session
@@ -111,6 +122,10 @@ public final class Hub {
         let workspace = session.workspace
         let userSessions = workspace.remove(session)
         effects.append(.send(leaveMessage(for: session, userSessions: userSessions, reason: reason), to: .workspace(workspace)))
+        if config.clustered && !session.isRemote {
+            effects.append(.cluster(.left(session, reason: reason)))
+            if workspace.localSessionCount == 0 { effects.append(.cluster(.vacated(workspace))) }
+        }
         if workspace.sessionCount == 0 { workspaces[workspace.id] = nil }
     }
 

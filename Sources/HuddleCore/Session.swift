@@ -9,9 +9,14 @@ public final class Session {
         case grace(deadline: UInt64, reason: LeaveReason)
         /// Left the workspace; nothing of it is relayed any more.
         case gone
+        /// Connected to another node of the cluster.
+        case remote
     }
 
     public let id: String
+    /// The cluster node the session is connected to (or was, in grace);
+    /// `nil` for this node's own sessions.
+    public internal(set) var node: String?
     /// Replaced on resume, so a reconnect with a new token carries its new role.
     public internal(set) var identity: Identity
     /// Strong on purpose: the server may hold a session after it left (while
@@ -46,7 +51,7 @@ public final class Session {
         return writer.prefix
     }()
 
-    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject, joinedAt: String, bucket: TokenBucket) {
+    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject?, joinedAt: String, bucket: TokenBucket) {
         self.id = id
         self.identity = identity
         self.workspace = workspace
@@ -55,10 +60,14 @@ public final class Session {
         self.bucket = bucket
     }
 
+    /// Connected to this node.
     public var isConnected: Bool {
         if case .connected = state { return true }
         return false
     }
+
+    /// Another node's session (connected there or in grace).
+    public var isRemote: Bool { node != nil }
 
     /// In its grace period: counts in presence, receives nothing.
     public var isInGrace: Bool {

@@ -6,5 +6,12 @@ final class UserPresence {
     init(userID: String) { self.userID = userID }
 
     /// The name of the user's most recent session.
-    var name: String { sessions.last?.identity.name ?? userID }
+    var name: String { sessionsInJoinOrder.last?.identity.name ?? userID }
+
+    /// Sessions by `since`, then id: the same order on every node of a
+    /// cluster, whichever session it learned of first.
+    var sessionsInJoinOrder: [Session] {
+        guard sessions.count > 1 else { return sessions }
+        return sessions.sorted { ($0.joinedAt, $0.id) < ($1.joinedAt, $1.id) }
+    }
 }

@@ -8,11 +8,19 @@ public final class Workspace {
     var users: [String: UserPresence] = [:]
     /// Sessions, grace included.
     public private(set) var sessionCount = 0
+    /// This node's own sessions, grace included (the rest are other nodes').
+    public private(set) var localSessionCount = 0
 
     init(id: String) { self.id = id }
 
     /// Users with at least one session, grace included.
     public var userCount: Int { users.count }
+
+    /// Every session, grace and other nodes' included.
+    public var allSessions: [Session] { users.values.flatMap(\.sessions) }
+
+    /// This node's sessions, grace included.
+    public var localSessions: [Session] { allSessions.filter { !$0.isRemote } }
 
     /// How many sessions (grace included) a user has here.
     public func sessionCount(ofUser userID: String) -> Int { users[userID]?.sessions.count ?? 0 }
@@ -28,6 +36,8 @@ public final class Workspace {
         }()
         user.sessions.append(session)
         sessionCount += 1
+        if session.isRemote { return user.sessions.count }
+        localSessionCount += 1
         markConnected(session)
         return user.sessions.count
     }
@@ -39,8 +49,20 @@ public final class Workspace {
               let index = user.sessions.firstIndex(where: { $0 === session }) else { return 0 }
         user.sessions.remove(at: index)
         sessionCount -= 1
+        if !session.isRemote { localSessionCount -= 1 }
         if user.sessions.isEmpty { users[user.userID] = nil }
         return user.sessions.count
+    }
+
+    /// A session changes hands between this node and another (a resume on
+    /// the other side of a load balancer): only the local count moves.
+    func changeOwner(of session: Session, to node: String?) {
+        guard (session.node == nil) != (node == nil) else {
+            session.node = node
+            return
+        }
+        localSessionCount += node == nil ? 1 : -1
+        session.node = node
     }
 
     func markConnected(_ session: Session) {

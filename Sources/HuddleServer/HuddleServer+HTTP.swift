@@ -42,19 +42,29 @@ extension HuddleServer {
 
     private func healthResponse() -> HTTPResponse {
         let healthy = store.isHealthy
-        let body: JSONValue = [
+        var body: [String: JSONValue] = [
             "status": healthy ? "ok" : "degraded",
             "connections": .int(webSocketCount),
             "workspaces": .int(hub.workspaceCount),
             "uptime_s": .int(uptimeSeconds),
         ]
-        return .json(healthy ? 200 : 503, body.encoded())
+        // A node cut off from Redis still serves its own sessions: it says so, but is not degraded.
+        if let cluster {
+            body["cluster"] = ["node": .string(cluster.nodeID), "redis": cluster.isConnected ? "connected" : "disconnected"]
+        }
+        return .json(healthy ? 200 : 503, JSONValue.object(body).encoded())
     }
 
     private func answerPresence(_ request: HTTPRequest, workspace: String, on connection: Connection) {
         switch apiIdentity(request, workspace: workspace) {
         case .failure(let rejection): connection.respond(rejection.response, to: request)
-        case .success: connection.respond(.json(200, hub.presenceDocument(workspace: workspace)), to: request)
+        case .success:
+            // A node with no session in the workspace does not follow it: Redis knows.
+            guard let cluster, (hub.workspace(workspace)?.localSessionCount ?? 0) == 0 else {
+                return connection.respond(.json(200, hub.presenceDocument(workspace: workspace)), to: request)
+            }
+            connection.awaitingResponse = true
+            cluster.presenceDocument(of: workspace) { document in connection.respondLater(.json(200, document), to: request) }
         }
     }
 
@@ -72,7 +82,8 @@ extension HuddleServer {
 
 extension HuddleServer {
     func metricsResponse() -> HTTPResponse {
-        let text = metrics.render(.init(sessions: webSocketCount, workspaces: hub.workspaceCount, storageHealthy: store.isHealthy))
+        let text = metrics.render(.init(sessions: webSocketCount, workspaces: hub.workspaceCount, storageHealthy: store.isHealthy,
+                                        clusterConnected: cluster.map(\.isConnected)))
         var headers = HTTPHeaders()
         headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         return HTTPResponse(status: 200, headers: headers, body: Array(text.utf8))

@@ -72,8 +72,12 @@ extension HuddleServer {
             switch reply {
             case .committed(let event):
                 self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)
-                self.latestSeq[event.workspace] = event.seq
-                self.deliverDurable(event)
+                self.cluster?.publishEvent(workspace: event.workspace, seq: event.seq, message: event.message)
+                // The ack follows the event, which may wait for an earlier one another node committed.
+                self.events.accept(workspace: event.workspace, .init(seq: event.seq, deliver: {
+                    self.deliverDurable(workspace: event.workspace, seq: event.seq, type: event.type, message: event.message)
+                }, then: { completion(reply) }))
+                return
             case .failed(let error):
                 if error.code == .unavailable { self.metrics.storageErrors += 1 }
             case .read:

@@ -1,6 +1,7 @@
 import HuddleCore
 import HuddleHTTP
 import HuddleJSON
+import HuddleLoop
 import HuddleWebSocket
 
 extension HuddleServer {
@@ -48,14 +49,51 @@ extension HuddleServer {
             return refuse(.overCapacity(retryAfterSeconds: Self.overCapacityRetrySeconds))
         }
 
-        connection.upgrade(to: .huddle, response: HTTPResponse(status: 101, headers: HTTPHeaders(handshake.responseHeaders)))
+        let resume = request.queryValue("session")
+        let response = HTTPResponse(status: 101, headers: HTTPHeaders(handshake.responseHeaders))
+        guard let cluster else {
+            return admit(connection, to: workspace, as: identity, resume: resume, response: response, replayFrom: replayFrom)
+        }
+        // A node new to the workspace first learns the other nodes' sessions
+        // there, so the welcome lists them and a resume can take one over.
+        connection.awaitingResponse = true
+        cluster.listen(to: workspace) { [unowned self] in
+            self.whenFollowing(workspace) {
+                self.whenResumable(resume, attemptsLeft: Self.resumeWaitAttempts) {
+                    guard connection.phase == .http else { return }
+                    connection.awaitingResponse = false
+                    self.admit(connection, to: workspace, as: identity, resume: resume, response: response, replayFrom: replayFrom)
+                }
+            }
+        }
+    }
+
+    /// A client that lost its connection to another node may reach this one
+    /// before that node's news of it (its grace) does: the resume waits for
+    /// it, briefly. Past that, the session is taken as still connected, and
+    /// the client gets a new one, as PROTOCOL.md §3 says.
+    static let resumeWaitAttempts = 10
+    static let resumeWaitStepMs: UInt64 = 20
+
+    private func whenResumable(_ resume: String?, attemptsLeft: Int, then proceed: @escaping () -> Void) {
+        guard let resume, attemptsLeft > 0, hub.isConnectedElsewhere(resume) else { return proceed() }
+        let timer = LoopTimer(loop: loop)
+        timer.start(afterMs: Self.resumeWaitStepMs) { [unowned self] in
+            timer.close()
+            self.whenResumable(resume, attemptsLeft: attemptsLeft - 1, then: proceed)
+        }
+    }
+
+    /// Upgrades, joins (or resumes), welcomes, and replays when asked.
+    private func admit(_ connection: Connection, to workspace: String, as identity: Identity, resume: String?,
+                       response: HTTPResponse, replayFrom: ReplayPosition?) {
+        connection.upgrade(to: .huddle, response: response)
         metrics.sessionsOpened += 1
-        let (session, resumed, effects) = hub.connect(workspace: workspace, identity: identity,
-                                                      resume: request.queryValue("session"),
+        let (session, resumed, effects) = hub.connect(workspace: workspace, identity: identity, resume: resume,
                                                       attachment: connection, now: now())
         connection.attach(session)
         let plugins = registry.plugins(forWorkspace: workspace)
-        deliver(hub.welcome(for: session, resumed: resumed, seq: latestSeq[workspace] ?? 0, epoch: store.epoch,
+        deliver(hub.welcome(for: session, resumed: resumed, seq: events.latest[workspace] ?? 0, epoch: store.epoch,
                             plugins: plugins.welcomeJSON), to: .session(session))
         apply(effects)
         if let replayFrom {

@@ -1,4 +1,5 @@
 import Foundation
+import HuddleCluster
 import HuddleConfig
 import HuddleCore
 import HuddleHTTP
@@ -33,13 +34,20 @@ public final class HuddleServer {
     private var armedDeadline: UInt64?
     private var signalWatchers: [SignalWatcher] = []
     private var shuttingDown = false
+    private var shutdownTimedOut = false
+    private var shutdownFinished = false
     private let startedAtMs: UInt64
 
     /// Open WebSocket sessions (the `max_connections` count).
     var webSocketCount = 0
-    /// Latest committed seq per workspace, as the loop has seen it: a welcome
-    /// may say this seq because every later event is still on its way here.
-    var latestSeq: [String: Int]
+    /// Durable events in seq order per workspace; its `latest` is what a
+    /// welcome says, since every later event is still on its way here.
+    var events: EventSequencer!
+    /// This node's link to the others, in cluster mode.
+    var cluster: ClusterNode?
+    /// Workspaces whose seq gap waits to be filled from storage, and after which seq.
+    var pendingGapFills: [String: Int] = [:]
+    let gapFillTimer: LoopTimer
 
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
@@ -59,7 +67,6 @@ public final class HuddleServer {
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
         let storeLogger = logger
-        latestSeq = [:]
         var learnSeqs: (StorageSnapshot) -> Void = { _ in }
         store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
                           deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") },
@@ -67,11 +74,14 @@ public final class HuddleServer {
         deadlineTimer = LoopTimer(loop: loop)
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
+        gapFillTimer = LoopTimer(loop: loop)
         router = Endpoint.router(echoEnabled: config.diagnostics.echo)
         startedAtMs = loop.nowMs
-        latestSeq = store.initialSeqs
+        events = EventSequencer(latest: store.initialSeqs) { [unowned self] workspace, seq in
+            self.scheduleGapFill(workspace, after: seq)
+        }
         learnSeqs = { [unowned self] snapshot in
-            self.latestSeq.merge(snapshot.latestSeqs) { known, reached in max(known, reached) }
+            for (workspace, seq) in snapshot.latestSeqs { self.events.learn(workspace: workspace, latest: seq) }
         }
     }
 
@@ -81,6 +91,7 @@ public final class HuddleServer {
             self.accept(tcp)
         }
         port = listener!.port
+        try startCluster()
         for signal in [SIGINT, SIGTERM] {
             signalWatchers.append(try SignalWatcher(loop: loop, signal: signal) { [unowned self] in self.shutdown() })
         }
@@ -130,6 +141,8 @@ public final class HuddleServer {
                 submitPluginCall(call)
             case .sync(let request):
                 startReplay(request)
+            case .cluster(let change):
+                cluster?.publish(change)
             }
         }
         rearmDeadlineTimer()
@@ -172,12 +185,11 @@ public final class HuddleServer {
     }
 
     /// Durable events skip sessions that are replaying history: those get them
-    /// after `synced`, in order, exactly once.
-    func deliverDurable(_ event: CommittedEvent) {
-        metrics.countOut(type: event.type)
-        guard let workspace = hub.workspace(event.workspace) else { return }
-        let seq = event.seq
-        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: event.message))
+    /// after `synced`, in order, exactly once. `type` is for metrics.
+    func deliverDurable(workspace id: String, seq: Int, type: String, message: [UInt8]) {
+        metrics.countOut(type: type)
+        guard let workspace = hub.workspace(id) else { return }
+        let frame = OutboundBuffer(FrameEncoder.frame(.text, payload: message))
         var slow: [Connection] = []
         for session in workspace.connectedSessions {
             guard let connection = session.connection else { continue }
@@ -254,18 +266,43 @@ public final class HuddleServer {
         heartbeatTimer.stop()
         lagProbe.stop()
         deadlineTimer.stop()
+        deadlineTimer.start(afterMs: UInt64(config.server.shutdownTimeoutMs)) { [unowned self] in
+            self.shutdownTimedOut = true
+            self.finishShutdown()
+        }
+        guard let cluster else { return closeEveryConnection() }
+        // The other nodes keep these sessions in grace (reason shutdown), so a
+        // client that reconnects elsewhere with ?session= resumes them. The
+        // sockets close only once Redis has the news: a client told 1001
+        // sooner could reach another node before it.
+        for connection in connections.values {
+            if let session = connection.session, session.isConnected {
+                apply(hub.disconnected(session, reason: .shutdown, now: now()))
+            }
+        }
+        cluster.shutDown { [unowned self] in
+            self.cluster = nil
+            self.closeEveryConnection()
+        }
+    }
+
+    /// 1001 to every session (no presence leaves here), then the end once they are closed.
+    private func closeEveryConnection() {
         for connection in Array(connections.values) { connection.closeForShutdown() }
-        if connections.isEmpty { finishShutdown(); return }
-        deadlineTimer.start(afterMs: UInt64(config.server.shutdownTimeoutMs)) { [unowned self] in self.finishShutdown() }
+        if connections.isEmpty { finishShutdown() }
     }
 
     private func finishShutdown() {
+        // Waits for the cluster's last words, unless the shutdown bound is up.
+        guard !loop.isTornDown, !shutdownFinished, cluster == nil || shutdownTimedOut else { return }
+        shutdownFinished = true
         for connection in Array(connections.values) { connection.tcp.close() }
         for watcher in signalWatchers { watcher.close() }
         signalWatchers = []
         deadlineTimer.close()
         heartbeatTimer.close()
         lagProbe.close()
+        gapFillTimer.close()
         storeReplies.close()
         loop.stop()
     }
@@ -298,6 +335,6 @@ extension CoreConfig {
         self.init(graceMs: config.presence.graceMs, typingTTLMs: config.typing.ttlMs,
                   typingMaxTargets: config.typing.maxTargets, cursorMaxHz: config.cursor.maxHz,
                   messagesPerSecond: config.limits.messagesPerSecond, burst: config.limits.burst,
-                  heartbeatMs: config.presence.heartbeatMs)
+                  heartbeatMs: config.presence.heartbeatMs, clustered: config.cluster.redisURL != nil)
     }
 }

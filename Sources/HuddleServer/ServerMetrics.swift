@@ -37,6 +37,8 @@ final class ServerMetrics {
         let sessions: Int
         let workspaces: Int
         let storageHealthy: Bool
+        /// `nil` outside cluster mode.
+        let clusterConnected: Bool?
     }
 
     func render(_ gauges: Gauges) -> String {
@@ -48,6 +50,10 @@ final class ServerMetrics {
         metric("huddle_sessions", "gauge", "Open WebSocket sessions.", [("", "\(gauges.sessions)")])
         metric("huddle_workspaces", "gauge", "Workspaces with at least one session, grace included.", [("", "\(gauges.workspaces)")])
         metric("huddle_storage_healthy", "gauge", "1 when the last storage batch succeeded.", [("", gauges.storageHealthy ? "1" : "0")])
+        if let connected = gauges.clusterConnected {
+            metric("huddle_cluster_connected", "gauge", "1 while this node's link to Redis (the cluster) is up.",
+                   [("", connected ? "1" : "0")])
+        }
         metric("huddle_connections_accepted_total", "counter", "TCP connections accepted.", [("", "\(connectionsAccepted)")])
         metric("huddle_http_requests_total", "counter", "HTTP requests parsed.", [("", "\(httpRequests)")])
         metric("huddle_upgrades_refused_total", "counter", "WebSocket upgrades answered with an HTTP error.", [("", "\(upgradesRefused)")])

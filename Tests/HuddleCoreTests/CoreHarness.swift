@@ -20,13 +20,16 @@ final class CoreHarness {
     private(set) var closes: [(session: String, code: UInt16, reason: String)] = []
     private(set) var pluginCalls: [PluginCall] = []
     private(set) var syncRequests: [SyncRequest] = []
+    /// What the hub asked to tell other nodes, not yet taken by `takeClusterChanges`.
+    private var clusterChanges: [ClusterChange] = []
     private(set) var lastResumed = false
 
-    init(config: CoreConfig = CoreConfig()) {
+    /// `idPrefix` keeps the session ids of two harnesses (two nodes) apart.
+    init(config: CoreConfig = CoreConfig(), idPrefix: String = "s_") {
         var issued = 0
         hub = Hub(config: config) {
             issued += 1
-            return "s_\(issued)"
+            return "\(idPrefix)\(issued)"
         }
     }
 
@@ -66,6 +69,14 @@ final class CoreHarness {
     /// Moves the clock without firing deadlines, as between two messages.
     func setClock(_ ms: UInt64) { clock = ms }
 
+    /// Carries out effects of a remote input (another node's change).
+    func applyRemote(_ effects: [Effect]) { apply(effects) }
+
+    func takeClusterChanges() -> [ClusterChange] {
+        defer { clusterChanges = [] }
+        return clusterChanges
+    }
+
     // MARK: Observations
 
     func messages(of session: Session) -> [JSONValue] { inboxes[session.id] ?? [] }
@@ -102,6 +113,8 @@ final class CoreHarness {
                 pluginCalls.append(call)
             case .sync(let request):
                 syncRequests.append(request)
+            case .cluster(let change):
+                clusterChanges.append(change)
             }
         }
     }

@@ -40,8 +40,8 @@ struct Member {
 
     func send(_ json: JSONValue) throws { try client.send(json: json) }
 
-    func waitFor(_ type: String, where predicate: (JSONValue) -> Bool = { _ in true }) throws -> JSONValue {
-        try client.waitFor(type: type, where: predicate)
+    func waitFor(_ type: String, timeout: Double = 10, where predicate: (JSONValue) -> Bool = { _ in true }) throws -> JSONValue {
+        try client.waitFor(type: type, timeout: timeout, where: predicate)
     }
 }
 

@@ -3,7 +3,8 @@ import HuddlePluginKit
 /// A tiny plugin for the store's tests: a per-workspace counter kept as one record.
 final class CounterPlugin: WorkspacePlugin {
     static let name = "counter"
-    static let messageTypes = ["counter.add", "counter.get", "counter.fail", "counter.crash"]
+    static let messageTypes = ["counter.add", "counter.get", "counter.fail", "counter.crash", "counter.duplicate",
+                                "counter.duplicateThenRead"]
 
     struct Crash: Error {}
 
@@ -32,6 +33,15 @@ final class CounterPlugin: WorkspacePlugin {
         case "crash":
             _ = try add(1, to: records)
             throw Crash()
+        case "duplicate", "duplicateThenRead":
+            // A plugin bug: the same id twice. The second insert is refused,
+            // on PostgreSQL only when the pipeline next syncs.
+            let total = try add(1, to: records)
+            let junk = StoredRecord.first(id: "same", value: [:])
+            try records.insert(junk, kind: "junk")
+            try records.insert(junk, kind: "junk")
+            if request.action == "duplicateThenRead" { _ = try records.get(kind: "counter", id: "total") }
+            return .write(PluginEvent(type: "counter.added", data: ["amount": 1, "total": .int(total)]))
         default:
             throw PluginError(.validationFailed, "unknown action \(request.action)")
         }

@@ -110,6 +110,26 @@ import Testing
         #expect(replies.last?.event?.data == ["amount": 1, "total": 3])
     }
 
+    @Test(arguments: ["duplicate", "duplicateThenRead"])
+    func aRequestThatWritesARecordWronglyFailsAloneAndLeavesNothing(action: String) throws {
+        let fixture = try StoreFixture()
+        var replies: [PluginReply] = []
+        let group = DispatchGroup()
+        for name in ["add", action, "add"] {
+            group.enter()
+            fixture.store.submit(StoreFixture.request(name), plugin: fixture.plugin, pluginName: CounterPlugin.name) { reply in
+                replies.append(reply)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(replies.map { $0.event?.seq } == [1, nil, 2])
+        #expect(replies[1].error?.code == .internal)
+        #expect(replies.last?.event?.data == ["amount": 1, "total": 2])
+        #expect(try fixture.store.withRecordStore(plugin: CounterPlugin.name, workspace: "w1") { try $0.all(kind: "junk") }.isEmpty)
+        #expect(fixture.log.contains { $0.contains("counter") })
+    }
+
     @Test func reopenKeepsEpochRecordsEventsAndSeqs() throws {
         let fixture = try StoreFixture()
         let epoch = fixture.store.epoch

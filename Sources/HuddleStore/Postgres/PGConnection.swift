@@ -15,9 +15,10 @@ final class PGConnection {
     enum Expectation {
         /// Any success.
         case success
-        /// Exactly this many rows changed; otherwise `mismatch` is thrown at the sync
-        /// (a plugin's mistake such as a duplicate id, not a storage failure).
-        case rowsAffected(Int, mismatch: Error)
+        /// Exactly this many rows changed; otherwise `mismatch` is kept for
+        /// `takeMismatches` (a plugin's mistake such as a duplicate id, not a
+        /// storage failure, and no reason to stop the statements after it).
+        case rowsAffected(Int, mismatch: PGWriteMismatch)
         /// The command tag must be this (a `COMMIT` of an aborted transaction answers `ROLLBACK`).
         case commandTag(String)
         /// The rows are kept in `slot` for the caller.
@@ -27,6 +28,8 @@ final class PGConnection {
     private var handle: OpaquePointer?
     private var preparedNames: [String: String] = [:]
     private var pending: [Expectation] = []
+    /// Writes that changed another number of rows than expected, as the syncs found them.
+    private var mismatches: [PGWriteMismatch] = []
 
     /// Connects with a libpq connection string or `postgres://` URL, and runs
     /// `setUp` (migrations: plain statements, before pipeline mode) first.
@@ -96,14 +99,14 @@ final class PGConnection {
     var hasPending: Bool { !pending.isEmpty }
 
     /// Sends everything queued and reads every result in order. Throws the
-    /// first failure once all results are read, so the connection is left
-    /// ready for the next statement: a `PGError` for a failed statement (the
-    /// transaction is then aborted), or an `Expectation` mismatch.
+    /// first failed statement's `PGError` once all results are read (the
+    /// connection is then ready for the next statement, and the transaction
+    /// aborted); write mismatches are kept for `takeMismatches`.
     func sync() throws {
         guard PQpipelineSync(handle) == 1 else { throw connectionError() }
         let expectations = pending
         pending = []
-        var failure: Error?
+        var failure: PGError?
         for expectation in expectations {
             guard let result = PQgetResult(handle) else { throw connectionError() }
             if let problem = check(result, against: expectation) {
@@ -119,7 +122,13 @@ final class PGConnection {
         if let failure { throw failure }
     }
 
-    private func check(_ result: OpaquePointer, against expectation: Expectation) -> Error? {
+    /// The write mismatches found since the last call.
+    func takeMismatches() -> [PGWriteMismatch] {
+        defer { mismatches = [] }
+        return mismatches
+    }
+
+    private func check(_ result: OpaquePointer, against expectation: Expectation) -> PGError? {
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             defer { PQclear(result) }
@@ -134,7 +143,7 @@ final class PGConnection {
         case .rowsAffected(let count, let mismatch):
             let affected = Int(String(cString: PQcmdTuples(result))) ?? -1
             PQclear(result)
-            if affected != count { return mismatch }
+            if affected != count { mismatches.append(mismatch) }
         case .commandTag(let tag):
             let actual = String(cString: PQcmdStatus(result))
             PQclear(result)
@@ -178,4 +187,12 @@ final class PGConnection {
 /// Where a queued query's rows land once its pipeline is synced.
 final class PGResultSlot {
     var rows: PGRows?
+}
+
+/// A write that did not change the row it was meant to: the plugin's
+/// mistake (`error`), made by the batch's request number `request` (`nil`
+/// outside a batch).
+struct PGWriteMismatch {
+    let request: Int?
+    let error: RecordStoreError
 }

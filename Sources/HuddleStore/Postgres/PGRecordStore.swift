@@ -3,25 +3,27 @@ import HuddlePluginKit
 /// The records of one plugin in one workspace, stored in PostgreSQL.
 ///
 /// Used on the store thread only, inside the transaction of the request it
-/// was made for. Writes are queued on the pipeline and checked at the next
-/// read or at `checkWrites()`, so a duplicate id or a missing record
-/// surfaces there rather than at the call. The first write of a request
-/// opens its savepoint, so a request that only reads costs none. Any
-/// PostgreSQL failure is remembered in `storageFailure`, so the batch fails
-/// as `unavailable` even when a plugin swallows the error.
+/// was made for. Writes are queued on the pipeline and leave with the next
+/// read, so a write costs no round trip of its own; a duplicate id or a
+/// missing record is found then, as a `PGWriteMismatch` the batch deals with
+/// (in a batch), or thrown by `checkWrites()` (outside one). The first write
+/// of a request opens its savepoint, so a request that only reads costs
+/// none. Any PostgreSQL failure is remembered in `storageFailure`, so the
+/// batch fails as `unavailable` even when a plugin swallows the error.
 final class PGRecordStore: RecordStore {
     let plugin: String
     let workspace: String
     private let connection: PGConnection
-    private let usesSavepoint: Bool
+    /// The request's number in its batch; `nil` outside a batch (no savepoint then).
+    private let request: Int?
     private(set) var savepointOpen = false
     private(set) var storageFailure: PGError?
 
-    init(connection: PGConnection, plugin: String, workspace: String, savepoints: Bool) {
+    init(connection: PGConnection, plugin: String, workspace: String, request: Int?) {
         self.connection = connection
         self.plugin = plugin
         self.workspace = workspace
-        usesSavepoint = savepoints
+        self.request = request
     }
 
     func get(kind: String, id: String) throws -> StoredRecord? {
@@ -41,7 +43,7 @@ final class PGRecordStore: RecordStore {
                 ON CONFLICT DO NOTHING
                 """, [.text(plugin), .text(workspace), .text(kind), .text(record.id), .int(record.version),
                       .utf8(record.value.encoded())],
-                expecting: .rowsAffected(1, mismatch: RecordStoreError.duplicateRecord(kind: kind, id: record.id)))
+                expecting: .rowsAffected(1, mismatch: mismatch(.duplicateRecord(kind: kind, id: record.id))))
             try writeIndex(kind: kind, id: record.id, index: index)
         }
     }
@@ -53,7 +55,7 @@ final class PGRecordStore: RecordStore {
                 "UPDATE records SET version = $1, value = $2 WHERE plugin = $3 AND workspace = $4 AND kind = $5 AND id = $6",
                 [.int(record.version), .utf8(record.value.encoded()), .text(plugin), .text(workspace), .text(kind),
                  .text(record.id)],
-                expecting: .rowsAffected(1, mismatch: RecordStoreError.missingRecord(kind: kind, id: record.id)))
+                expecting: .rowsAffected(1, mismatch: mismatch(.missingRecord(kind: kind, id: record.id))))
             try deleteIndex(kind: kind, id: record.id)
             try writeIndex(kind: kind, id: record.id, index: index)
         }
@@ -91,11 +93,11 @@ final class PGRecordStore: RecordStore {
 
     // MARK: The request's end
 
-    /// Checks the queued writes: throws a plugin's mistake (`RecordStoreError`)
-    /// or a storage failure.
+    /// Outside a batch: checks the queued writes, throwing a plugin's mistake
+    /// (`RecordStoreError`) or a storage failure.
     func checkWrites() throws {
-        guard connection.hasPending else { return }
-        try guarded { try connection.sync() }
+        if connection.hasPending { try guarded { try connection.sync() } }
+        if let first = connection.takeMismatches().first { throw first.error }
     }
 
     /// Keeps the request's writes (queued; checked with the next sync).
@@ -115,8 +117,12 @@ final class PGRecordStore: RecordStore {
 
     // MARK: Helpers
 
+    private func mismatch(_ error: RecordStoreError) -> PGWriteMismatch {
+        PGWriteMismatch(request: request, error: error)
+    }
+
     private func openSavepoint() throws {
-        guard usesSavepoint, !savepointOpen else { return }
+        guard request != nil, !savepointOpen else { return }
         try connection.enqueue("SAVEPOINT request")
         savepointOpen = true
     }

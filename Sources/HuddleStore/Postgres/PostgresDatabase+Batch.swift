@@ -18,30 +18,79 @@ extension PostgresDatabase {
         case write(PendingEvent)
     }
 
+    /// Requests whose writes did not apply (a plugin's mistake found after
+    /// their savepoint was released): the transaction is rolled back and the
+    /// batch runs again without them.
+    private struct BatchRetry: Error {
+        let requests: Set<Int>
+    }
+
     /// Runs `jobs` in one transaction, each inside its own savepoint, then
     /// gives the batch's events their seqs and commits once.
     ///
     /// Seqs are taken at the end, from each workspace's counter row, which
-    /// the batch's workspace locks already guard. A plugin error rolls back only its own request; any storage failure
-    /// fails the whole batch as `unavailable` and drops the connection.
+    /// the batch's workspace locks already guard. A plugin error rolls back
+    /// only its own request. A write that did not apply (a duplicate id, a
+    /// missing record) is found when the pipeline next syncs, possibly after
+    /// its request was released: then the whole transaction is rolled back
+    /// and run again without that request, which fails as `internal`; no
+    /// reply leaves before the commit, so nobody sees the first attempt. Any
+    /// storage failure fails the whole batch as `unavailable` and drops the
+    /// connection.
     func runBatch(_ jobs: [PluginJob], log: (String) -> Void) -> Result<[PluginReply], Error> {
+        var excluded: [Int: PluginReply] = [:]
         do {
             let connection = try usableConnection()
-            try connection.enqueue("BEGIN")
-            try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
-            do {
-                var results: [RequestResult] = []
-                results.reserveCapacity(jobs.count)
-                for job in jobs { results.append(try run(job, on: connection, log: log)) }
-                let replies = try commit(results, on: connection)
-                return .success(replies)
-            } catch {
-                throw (error as? BatchFailure)?.cause ?? error
+            while true {
+                do {
+                    return .success(try attempt(jobs, excluding: excluded, on: connection, log: log))
+                } catch let retry as BatchRetry {
+                    try connection.enqueue("ROLLBACK")
+                    try connection.sync()
+                    _ = connection.takeMismatches()
+                    for index in retry.requests {
+                        let job = jobs[index]
+                        log("plugin \(job.pluginName) wrote a record wrongly on \(job.request.type) in workspace "
+                            + "\(job.request.workspace); the request is refused")
+                        excluded[index] = .failed(Self.pluginFailed(job.pluginName))
+                    }
+                }
             }
         } catch {
             dropConnection()
-            return .failure(error)
+            return .failure((error as? BatchFailure)?.cause ?? error)
         }
+    }
+
+    private func attempt(_ jobs: [PluginJob], excluding excluded: [Int: PluginReply], on connection: PGConnection,
+                         log: (String) -> Void) throws -> [PluginReply] {
+        try connection.enqueue("BEGIN")
+        try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
+        var rolledBack: Set<Int> = []
+        var results: [RequestResult] = []
+        results.reserveCapacity(jobs.count)
+        for (index, job) in jobs.enumerated() {
+            if let reply = excluded[index] {
+                results.append(.done(reply))
+            } else {
+                results.append(try run(job, index: index, on: connection, rolledBack: &rolledBack, log: log))
+            }
+        }
+        return try commit(results, on: connection, rolledBack: rolledBack)
+    }
+
+    static func pluginFailed(_ plugin: String) -> PluginError {
+        PluginError(.internal, "the \(plugin) plugin failed; the error is logged")
+    }
+
+    /// The mismatches found so far: those of requests already undone mean
+    /// nothing; those of released requests other than `own` need a retry.
+    /// Returns `own`'s, if it has one.
+    private func settle(_ connection: PGConnection, own: Int?, rolledBack: Set<Int>) throws -> RecordStoreError? {
+        let found = connection.takeMismatches().filter { $0.request.map { !rolledBack.contains($0) } ?? false }
+        let others = Set(found.compactMap(\.request).filter { $0 != own })
+        if !others.isEmpty { throw BatchRetry(requests: others) }
+        return found.first { $0.request == own }?.error
     }
 
     /// The advisory lock namespace of workspace writes ("Hudd").
@@ -59,25 +108,29 @@ extension PostgresDatabase {
         }
     }
 
-    private func run(_ job: PluginJob, on connection: PGConnection, log: (String) -> Void) throws -> RequestResult {
+    private func run(_ job: PluginJob, index: Int, on connection: PGConnection, rolledBack: inout Set<Int>,
+                     log: (String) -> Void) throws -> RequestResult {
         let request = job.request
         let records = PGRecordStore(connection: connection, plugin: job.pluginName, workspace: request.workspace,
-                                    savepoints: true)
+                                    request: index)
         let timestamp = Identifiers.timestampNow()
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
         let outcome: PluginOutcome
         do {
             outcome = try job.plugin.handle(request, context: context)
-            try records.checkWrites()
+            if let failure = records.storageFailure { throw BatchFailure(cause: failure) }
+            if let mistake = try settle(connection, own: index, rolledBack: rolledBack) { throw mistake }
+        } catch let failure as BatchFailure {
+            throw failure
+        } catch let retry as BatchRetry {
+            throw retry
         } catch {
-            // Settle the request's queued writes before undoing them, so no
-            // result of theirs is read as the next request's.
-            try? records.checkWrites()
             if let failure = records.storageFailure { throw BatchFailure(cause: failure) }
             try records.rollBack()
+            rolledBack.insert(index)
             if let pluginError = error as? PluginError { return .done(.failed(pluginError)) }
             log("plugin \(job.pluginName) failed on \(request.type) in workspace \(request.workspace): \(error)")
-            return .done(.failed(PluginError(.internal, "the \(job.pluginName) plugin failed; the error is logged")))
+            return .done(.failed(Self.pluginFailed(job.pluginName)))
         }
         try records.release()
         switch outcome {
@@ -89,7 +142,7 @@ extension PostgresDatabase {
     }
 
     /// Takes the seqs, appends the events, trims history and commits: one round trip for the seqs, one for the rest.
-    private func commit(_ results: [RequestResult], on connection: PGConnection) throws -> [PluginReply] {
+    private func commit(_ results: [RequestResult], on connection: PGConnection, rolledBack: Set<Int>) throws -> [PluginReply] {
         var counts: [String: Int] = [:]
         for case .write(let pending) in results { counts[pending.request.workspace, default: 0] += 1 }
         var slots: [(workspace: String, slot: PGResultSlot)] = []
@@ -101,7 +154,9 @@ extension PostgresDatabase {
                 """, [.text(workspace), .int(counts[workspace]!)], expecting: .rows(slot))
             slots.append((workspace, slot))
         }
-        if !slots.isEmpty { try connection.sync() }
+        // This sync also settles every write still queued: none may be wrong when COMMIT goes.
+        if !slots.isEmpty || connection.hasPending { try connection.sync() }
+        _ = try settle(connection, own: nil, rolledBack: rolledBack)
         // The counter now holds each workspace's last seq of this batch.
         var nextSeqs: [String: Int] = [:]
         var latestSeqs: [String: Int] = [:]

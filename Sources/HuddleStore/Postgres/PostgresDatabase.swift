@@ -67,10 +67,11 @@ extension PostgresDatabase: StorageBackend {
     func transaction<T>(plugin: String, workspace: String, _ body: (RecordStore) throws -> T) -> Result<T, Error> {
         do {
             let connection = try usableConnection()
+            _ = connection.takeMismatches()
             try connection.enqueue("BEGIN")
             do {
                 try lockWorkspaces([workspace], on: connection)
-                let records = PGRecordStore(connection: connection, plugin: plugin, workspace: workspace, savepoints: false)
+                let records = PGRecordStore(connection: connection, plugin: plugin, workspace: workspace, request: nil)
                 let value = try body(records)
                 try records.checkWrites()
                 try connection.enqueue("COMMIT", expecting: .commandTag("COMMIT"))

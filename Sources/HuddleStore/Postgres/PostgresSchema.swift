@@ -59,6 +59,8 @@ enum PostgresSchema {
     /// Brings the database to `currentVersion` and returns its epoch, made
     /// with the schema. Runs before pipeline mode, in one transaction.
     static func migrate(_ connection: PGConnection, name: String) throws -> String {
+        // "already exists, skipping" notices would reach stderr through libpq.
+        try connection.execute("SET client_min_messages TO warning")
         try connection.execute("BEGIN")
         do {
             try connection.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
@@ -79,7 +81,7 @@ enum PostgresSchema {
             try connection.execute("COMMIT")
             return epoch ?? ""
         } catch {
-            try? connection.execute("ROLLBACK")
+            _ = try? connection.execute("ROLLBACK")
             throw error
         }
     }

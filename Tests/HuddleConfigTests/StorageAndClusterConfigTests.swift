@@ -55,3 +55,29 @@ import Testing
         #expect(problems.allSatisfy { !$0.message.contains("s3cret-pw") && !$0.source.contains("s3cret-pw") })
     }
 }
+
+/// `[cluster]` keys (issue: cluster).
+@Suite struct ClusterConfigTests {
+    @Test func clusterNeedsPostgresAndSaysWhichKeys() throws {
+        let problems = try loadProblems(environment: ["HUDDLE_CLUSTER_REDIS_URL": "redis://127.0.0.1:6379/0"])
+        #expect(problems.map(\.key) == ["cluster.redis_url"])
+        #expect(problems.first?.message.contains("storage.postgres_url") == true)
+        #expect(problems.first?.message.contains("storage.path") == true)
+    }
+
+    @Test func clusterOnPostgresLoads() throws {
+        let config = try loadConfig(environment: [
+            "HUDDLE_CLUSTER_REDIS_URL": "redis://:pw@127.0.0.1:6380/2", "HUDDLE_CLUSTER_NODE_ID": "node-a",
+            "HUDDLE_STORAGE_POSTGRES_URL": "postgres://u@127.0.0.1/huddle",
+        ])
+        #expect(config.cluster.redisURL == "redis://:pw@127.0.0.1:6380/2")
+        #expect(config.cluster.nodeID == "node-a")
+        #expect(config.cluster.nodeTTLMs == 10_000)
+    }
+
+    @Test func badRedisURLAndNodeIDAreProblemsThatHideThePassword() throws {
+        let problems = try loadProblems(file: "[cluster]\nredis_url = \"http://:s3cret@h\"\nnode_id = \"a b\"\n")
+        #expect(Set(problems.map(\.key)) == ["cluster.redis_url", "cluster.node_id"])
+        #expect(problems.allSatisfy { !$0.message.contains("s3cret") })
+    }
+}

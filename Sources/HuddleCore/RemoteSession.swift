@@ -1,0 +1,36 @@
+import HuddleJSON
+
+/// A session of another node of the cluster, as that node announced it.
+public struct RemoteSession: Sendable, Equatable {
+    public let id: String
+    public let identity: Identity
+    public let status: PresenceStatus
+    public let focus: String?
+    public let meta: JSONValue
+    /// When it joined, ISO-8601 (`since`).
+    public let since: String
+    /// Set while the session is in its grace period: why its connection
+    /// ended and when (Unix ms) it leaves unless it is resumed.
+    public let grace: Grace?
+
+    public struct Grace: Sendable, Equatable {
+        public let reason: LeaveReason
+        public let untilUnixMs: Int64
+
+        public init(reason: LeaveReason, untilUnixMs: Int64) {
+            self.reason = reason
+            self.untilUnixMs = untilUnixMs
+        }
+    }
+
+    public init(id: String, identity: Identity, status: PresenceStatus, focus: String?, meta: JSONValue, since: String,
+                grace: Grace?) {
+        self.id = id
+        self.identity = identity
+        self.status = status
+        self.focus = focus
+        self.meta = meta
+        self.since = since
+        self.grace = grace
+    }
+}
