@@ -55,6 +55,13 @@ def open_page(open_tab, sdk_page, server, workspace, user, **params):
     return page.wait_state("online")
 
 
+def idle_page(open_tab, sdk_page, server, workspace, **params):
+    """A page whose client is made but not connected, or a place of the page's origin to script the SDK in."""
+    page = SDKPage(open_tab(), sdk_page, server, workspace, user="alice", connect="no", **params)
+    page.tab.wait_for(lambda d: page.js("return Boolean(window.client)"), "the page to create its client")
+    return page
+
+
 # MARK: the SDK file
 
 
@@ -209,8 +216,7 @@ def test_sdk_request_rejects_with_the_error_object(open_tab, sdk_page, server, w
 
 
 def test_sdk_queue_is_bounded(open_tab, sdk_page, server, workspace):
-    page = SDKPage(open_tab(), sdk_page, server, workspace, user="alice", connect="no", maxQueue=2)
-    page.tab.wait_for(lambda d: page.js("return Boolean(window.client)"), "the page to create its client")
+    page = idle_page(open_tab, sdk_page, server, workspace, maxQueue=2)
 
     page.js("client.request('contacts.list', {}); client.request('contacts.list', {});")
     error = page.settle("client.request('contacts.list', {})")["error"]
@@ -269,8 +275,7 @@ def test_sdk_replays_what_it_missed_while_disconnected(open_tab, sdk_page, serve
 
 def test_sdk_asks_for_no_replay_while_the_epoch_is_unknown(open_tab, sdk_page, server, workspace):
     """A welcome with `epoch: null` (storage unreachable) means no history is known: reconnect without since/epoch."""
-    page = SDKPage(open_tab(), sdk_page, server, workspace, user="alice", connect="no")
-    page.tab.wait_for(lambda d: page.js("return Boolean(window.client)"), "the page to create its client")
+    page = idle_page(open_tab, sdk_page, server, workspace)
     urls = page.tab.driver.execute_async_script("""
         const [server, done] = arguments;
         const urls = [];
@@ -300,3 +305,31 @@ def test_sdk_asks_for_no_replay_while_the_epoch_is_unknown(open_tab, sdk_page, s
     assert len(urls) == 2
     assert "session=s_1" in urls[1]
     assert "since" not in urls[1] and "epoch" not in urls[1]
+
+
+def test_sdk_backoff_doubles_with_jitter_up_to_the_cap(open_tab, sdk_page, server, workspace):
+    page = idle_page(open_tab, sdk_page, server, workspace)
+    delays = page.tab.driver.execute_async_script("""
+        const [server, done] = arguments;
+        // A link that never opens: every attempt fails, and the handshake check over HTTP finds nothing fatal.
+        class RefusedSocket extends EventTarget {
+          constructor() { super(); this.readyState = 0; setTimeout(() => this.dispatchEvent(new CloseEvent('close', {code: 1006}))); }
+          send() {}
+          close() {}
+        }
+        import(server + '/huddle.js').then(({ HuddleClient }) => {
+          const client = new HuddleClient({url: server, workspace: 'w', user: 'alice', WebSocket: RefusedSocket,
+                                           backoffBaseMs: 10, backoffCapMs: 40});
+          const delays = [];
+          client.on('state', ({ delayMs }) => {
+            if (delayMs === undefined) return;
+            delays.push(delayMs);
+            if (delays.length === 8) { client.disconnect(); done(delays); }
+          });
+          client.connect();
+        });
+    """, server)
+
+    ceilings = [10, 20, 40, 40, 40, 40, 40, 40]
+    assert all(ceiling / 2 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings)), delays
+    assert len(set(delays[2:])) > 1, "delays at the cap are all the same: no jitter"
