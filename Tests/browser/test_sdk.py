@@ -273,62 +273,61 @@ def test_sdk_replays_what_it_missed_while_disconnected(open_tab, sdk_page, serve
     assert [t for t, _ in alice.js("return window.events")].count("reload") == 1
 
 
+def scripted(page, server, script, **options):
+    """Runs a client on ScriptedSocket (sdk_page/scripted.js); `script` plays the server and calls done(result)."""
+    return page.tab.driver.execute_async_script("""
+        const [server, options, done] = arguments;
+        Promise.all([import(server + '/huddle.js'), import('./scripted.js')]).then(([{ HuddleClient }, { ScriptedSocket, welcome }]) => {
+          const client = new HuddleClient({url: server, workspace: 'w', user: 'alice', WebSocket: ScriptedSocket, ...options});
+          """ + script + """
+          client.connect();
+        });
+    """, server, options)
+
+
 def test_sdk_asks_for_no_replay_while_the_epoch_is_unknown(open_tab, sdk_page, server, workspace):
     """A welcome with `epoch: null` (storage unreachable) means no history is known: reconnect without since/epoch."""
     page = idle_page(open_tab, sdk_page, server, workspace)
-    urls = page.tab.driver.execute_async_script("""
-        const [server, done] = arguments;
-        const urls = [];
-        // A scripted server: welcomes with a null epoch, then drops the link once.
-        class ScriptedSocket extends EventTarget {
-          constructor(url) {
-            super();
-            urls.push(url);
-            this.readyState = 1;
-            setTimeout(() => {
-              this.dispatchEvent(new Event('open'));
-              const welcome = {type: 'welcome', session: 's_1', resumed: false, user: {id: 'alice', name: 'A', role: 'editor'},
-                               seq: 7, epoch: null, presence: [], typing: [], plugins: []};
-              this.dispatchEvent(new MessageEvent('message', {data: JSON.stringify(welcome)}));
-              this.dispatchEvent(new MessageEvent('message', {data: JSON.stringify({type: 'x.done', seq: 8, by: {}})}));
-              if (urls.length === 1) setTimeout(() => { this.readyState = 3; this.dispatchEvent(new CloseEvent('close', {code: 1006})); });
-              else done(urls);
-            });
-          }
-          send() {}
-          close() {}
-        }
-        import(server + '/huddle.js').then(({ HuddleClient }) =>
-          new HuddleClient({url: server, workspace: 'w', user: 'alice', WebSocket: ScriptedSocket, backoffBaseMs: 1}).connect());
-    """, server)
+    urls = scripted(page, server, """
+        ScriptedSocket.onCreate = (socket) => {
+          if (ScriptedSocket.created.length === 2) return done(ScriptedSocket.created.map((s) => s.url));
+          socket.open();
+          socket.receive(welcome({seq: 7, epoch: null}));
+          socket.receive({type: 'x.done', seq: 8, by: {}});
+          socket.drop();
+        };
+    """, backoffBaseMs=1)
 
-    assert len(urls) == 2
     assert "session=s_1" in urls[1]
     assert "since" not in urls[1] and "epoch" not in urls[1]
 
 
+def test_sdk_reconnects_when_pings_go_unanswered(open_tab, sdk_page, server, workspace):
+    """A link that stays open but answers nothing: the script finishes only when the client opens a second socket."""
+    page = idle_page(open_tab, sdk_page, server, workspace)
+    pings = scripted(page, server, """
+        ScriptedSocket.onCreate = (socket) => {
+          if (ScriptedSocket.created.length === 2) return done(ScriptedSocket.created[0].sent.filter((m) => m.type === 'ping'));
+          socket.open();
+          socket.receive(welcome());  // and then silence: no pong, no close
+        };
+    """, pingIntervalMs=20, pongTimeoutMs=50, backoffBaseMs=1)
+
+    assert len(pings) >= 1
+
+
 def test_sdk_backoff_doubles_with_jitter_up_to_the_cap(open_tab, sdk_page, server, workspace):
     page = idle_page(open_tab, sdk_page, server, workspace)
-    delays = page.tab.driver.execute_async_script("""
-        const [server, done] = arguments;
-        // A link that never opens: every attempt fails, and the handshake check over HTTP finds nothing fatal.
-        class RefusedSocket extends EventTarget {
-          constructor() { super(); this.readyState = 0; setTimeout(() => this.dispatchEvent(new CloseEvent('close', {code: 1006}))); }
-          send() {}
-          close() {}
-        }
-        import(server + '/huddle.js').then(({ HuddleClient }) => {
-          const client = new HuddleClient({url: server, workspace: 'w', user: 'alice', WebSocket: RefusedSocket,
-                                           backoffBaseMs: 10, backoffCapMs: 40});
-          const delays = [];
-          client.on('state', ({ delayMs }) => {
-            if (delayMs === undefined) return;
-            delays.push(delayMs);
-            if (delays.length === 8) { client.disconnect(); done(delays); }
-          });
-          client.connect();
+    # A link that never opens: every attempt fails, and the handshake check over HTTP finds nothing fatal.
+    delays = scripted(page, server, """
+        ScriptedSocket.onCreate = (socket) => socket.drop();
+        const delays = [];
+        client.on('state', ({ delayMs }) => {
+          if (delayMs === undefined) return;
+          delays.push(delayMs);
+          if (delays.length === 8) { client.disconnect(); done(delays); }
         });
-    """, server)
+    """, backoffBaseMs=10, backoffCapMs=40)
 
     ceilings = [10, 20, 40, 40, 40, 40, 40, 40]
     assert all(ceiling / 2 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings)), delays

@@ -368,7 +368,7 @@ export class HuddleClient {
     if (type === "welcome") this.#welcome(message);
     else if (type === "presence.join" || type === "presence.leave" || type === "presence.update") this.presence.apply(message);
     else if (type === "synced") this.#noteSeq(message.seq, message.epoch);
-    else if (type === "pong" && message.id === this.#ping.id) this.#pong();
+    else if (type === "pong") this.#pong(message.id);
     else if (type !== "ack" && type !== "error" && typeof message.seq === "number") this.#noteSeq(message.seq);
     if ((type === "ack" || type === "error") && message.id != null) this.#settle(message);
     if (type === "error" && message.id == null) this.#unrequestedError(message);
@@ -572,20 +572,23 @@ export class HuddleClient {
       this.#ping.id = `p${this.#nextId++}`;
       this.#ping.at = now();
       this.send("ping", undefined, this.#ping.id);
-      clearTimeout(this.#ping.deadline);
-      this.#ping.deadline = setTimeout(() => this.#abandon(socket), this.#options.pongTimeoutMs);
+      // Counted from the oldest unanswered ping, so pings faster than the timeout cannot postpone it.
+      this.#ping.deadline ??= setTimeout(() => this.#abandon(socket), this.#options.pongTimeoutMs);
     }, this.#options.pingIntervalMs ?? this.#server.heartbeatMs);
   }
 
-  #pong() {
+  /** Any pong proves the link alive; only the latest ping's is timed. */
+  #pong(id) {
     clearTimeout(this.#ping.deadline);
-    this.#emit("rtt", Math.round(now() - this.#ping.at));
+    this.#ping.deadline = null;
+    if (id === this.#ping.id) this.#emit("rtt", Math.round(now() - this.#ping.at));
   }
 
   #stopPinging() {
     clearInterval(this.#ping.timer);
     clearTimeout(this.#ping.deadline);
     this.#ping.timer = null;
+    this.#ping.deadline = null;
   }
 
   /** Gives up on a silent socket without waiting for its close handshake, which may never end. */
