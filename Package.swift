@@ -1,10 +1,11 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Dependencies point inward: the C shims and the pure codecs know nothing of
 // the server; only HuddleLoop imports libuv (and HuddleRedis, whose hiredis
 // adapter runs on HuddleLoop's uv_loop_t), only HuddleStore imports SQLite
-// and libpq,
+// and libpq, only HuddleOutbound imports libcurl,
 // and a plugin imports HuddlePluginKit and nothing else.
 let package = Package(
     name: "Huddle",
@@ -34,6 +35,8 @@ let package = Package(
         // No pkgConfig: hiredis.pc carries -D_FILE_OFFSET_BITS=64, which SwiftPM refuses.
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis",
                        providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -48,6 +51,8 @@ let package = Package(
         // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
         .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
         .target(name: "HuddleCluster", dependencies: ["HuddleCore", "HuddleJSON", "HuddleLoop", "HuddleRedis"]),
+        // Calls to other servers (proxy plugins' backends, webhooks) on a thread of its own.
+        .target(name: "HuddleOutbound", dependencies: ["CCurl"]),
         .target(name: "HuddleConfig", dependencies: [
             "HuddleJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -56,12 +61,14 @@ let package = Package(
         .target(name: "Contacts", dependencies: ["HuddlePluginKit"], path: "Plugins/Contacts"),
         .target(name: "Notes", dependencies: ["HuddlePluginKit"], path: "Plugins/Notes"),
         .target(name: "Kanban", dependencies: ["HuddlePluginKit"], path: "Plugins/Kanban"),
+        // `kind = "records"`: a whole domain from its field list, on the public kit only.
+        .target(name: "Records", dependencies: ["HuddlePluginKit"], path: "Plugins/Records"),
 
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "COpenSSL",
-            "Contacts", "Notes", "Kanban",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
+            "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
         .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
@@ -83,13 +90,36 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
+        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON"]),
         .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),
         .testTarget(name: "PluginTests", dependencies: ["Contacts", "Notes", "Kanban", "HuddlePluginTesting"]),
-        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleTestSupport"]),
+        .testTarget(name: "HuddleServerTests", dependencies: ["HuddleServer", "HuddleOutbound", "HuddleTestSupport"]),
+        // The cluster rig: real Redis, PostgreSQL, nodes and nginx, as scripts/cluster runs them.
+        .testTarget(name: "ClusterRigTests", dependencies: ["HuddleTestSupport", "HuddleJSON"]),
         // docs/protocol.md and Plugins/README.md held to the code.
         .testTarget(name: "DocumentationTests", dependencies: ["HuddleServer", "HuddleConfig", "HuddlePluginKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: Fuzz targets
+// libFuzzer harnesses, one per parser, built only by scripts/fuzz (which sets
+// HUDDLE_FUZZ and builds with -sanitize=fuzzer,address in .build-fuzz), so
+// the ordinary build and test run never see them.
+if ProcessInfo.processInfo.environment["HUDDLE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzHTTPRequest", ["HuddleHTTP"]),
+        ("FuzzFrameReader", ["HuddleWebSocket"]),
+        ("FuzzJSON", ["HuddleJSON"]),
+        ("FuzzEnvelope", ["HuddleCore", "HuddleJSON"]),
+        ("FuzzJWT", ["HuddleServer", "HuddleJSON"]),
+        ("FuzzConfig", ["HuddleConfig"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(name: target.name, dependencies: target.dependencies + ["FuzzSupport"],
+                                                 path: "Fuzz/\(target.name)"))
+    }
+}

@@ -106,7 +106,7 @@ public final class ContactsPlugin: WorkspacePlugin {
         let query = fields.string(StringRule("query", length: 0...Int.max))?.lowercased()
         let limit = fields.integer("limit", in: Self.pageSizes) ?? Self.defaultPageSize
         let after = fields.string(StringRule("after", length: 0...Int.max))
-        let start = after.flatMap(ContactCursor.init(token:))
+        let start = after.flatMap(ListCursor.init(token:))
         if after != nil && start == nil { fields.record("after", .invalidFormat) }
         try fields.throwIfInvalid()
 
@@ -143,8 +143,8 @@ public final class ContactsPlugin: WorkspacePlugin {
         return [emailIndex: email.lowercased()]
     }
 
-    private static func cursor(of record: StoredRecord) -> ContactCursor {
-        ContactCursor(sortKey: (record.value[ContactFields.name.field]?.stringValue ?? "").lowercased(), id: record.id)
+    private static func cursor(of record: StoredRecord) -> ListCursor {
+        ListCursor(sortKey: (record.value[ContactFields.name.field]?.stringValue ?? "").lowercased(), id: record.id)
     }
 
     private static let searchedFields = [ContactFields.name, ContactFields.email, ContactFields.company].map(\.field)

@@ -20,7 +20,10 @@ public struct BenchReport {
     public let firstRequestError: String?
     public let otherMessages: UInt64
     public let latency: LatencyHistogram
-    public let serverCPUMicros: UInt64?
+    /// CPU time of each node process in the window (`--server-pid` order).
+    public let nodeCPUMicros: [UInt64?]
+    /// CPU time of Redis in the window (`--redis-pid`).
+    public let redisCPUMicros: UInt64?
     public let ownCPUMicros: UInt64?
     public let serverRSSBefore: UInt64?
     public let serverRSSAfter: UInt64?
@@ -38,9 +41,21 @@ public struct BenchReport {
     /// Messages the server delivered that the workload is about: relays, or acks.
     public var deliveredMessages: UInt64 { scenario.workload == .durableWrites ? acks : relaysReceived }
 
+    /// The CPU time of all nodes together; nil unless every node was read.
+    public var serverCPUMicros: UInt64? {
+        guard !nodeCPUMicros.isEmpty, !nodeCPUMicros.contains(nil) else { return nil }
+        return nodeCPUMicros.reduce(0) { $0 + $1! }
+    }
+
     public var serverCPUMicrosPerMessage: Double? {
         guard let serverCPUMicros, deliveredMessages > 0 else { return nil }
         return Double(serverCPUMicros) / Double(deliveredMessages)
+    }
+
+    /// The cluster's cost: all nodes plus Redis, per delivered message.
+    public var clusterCPUMicrosPerMessage: Double? {
+        guard let serverCPUMicros, let redisCPUMicros, deliveredMessages > 0 else { return nil }
+        return Double(serverCPUMicros + redisCPUMicros) / Double(deliveredMessages)
     }
 
     public var serverRSSBytesPerSession: Double? {
@@ -91,6 +106,13 @@ public struct BenchReport {
             rows.append(("latency_mean_ms", "latency mean (ms)", latency.count > 0 ? latency.mean / 1e6 : nil, 3))
             rows.append(("server_cpu_ms", "server CPU (ms)", serverCPUMicros.map { Double($0) / 1000 }, 0))
             rows.append(("server_cpu_us_per_message", "server CPU/delivered msg (µs)", serverCPUMicrosPerMessage, 2))
+            if nodeCPUMicros.count > 1 {
+                for (index, micros) in nodeCPUMicros.enumerated() {
+                    rows.append(("node_\(index + 1)_cpu_ms", "  node \(index + 1) CPU (ms)", micros.map { Double($0) / 1000 }, 0))
+                }
+            }
+            rows.append(("redis_cpu_ms", "Redis CPU (ms)", redisCPUMicros.map { Double($0) / 1000 }, 0))
+            rows.append(("cluster_cpu_us_per_message", "nodes + Redis CPU/delivered msg (µs)", clusterCPUMicrosPerMessage, 2))
             rows.append(("generator_cpu_ms", "generator CPU (ms)", ownCPUMicros.map { Double($0) / 1000 }, 0))
         }
         rows.append(("dropped_connections", "connections dropped in window", Double(droppedDuringWindow), 0))

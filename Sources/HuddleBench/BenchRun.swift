@@ -4,7 +4,7 @@ import HuddleLoop
 /// One run of the generator on one loop and one thread: connect every
 /// session, wait for every `welcome`, drive the scenario's workload for the
 /// window, drain, and measure.
-public final class BenchRun {
+public final class BenchRun: BenchSessionOwner {
     /// Connections whose handshake is under way at once; more would overflow
     /// the server's accept backlog and measure SYN retries instead.
     static let maxConcurrentConnects = 256
@@ -45,7 +45,8 @@ public final class BenchRun {
     private var connectEndNanos: UInt64 = 0
     private var windowStartNanos: UInt64 = 0
     private var windowEndNanos: UInt64 = 0
-    private var serverCPUAtStart: UInt64?
+    /// CPU time of every measured process (nodes, Redis) when the window opened.
+    private var cpuAtStart: [Int32: UInt64] = [:]
     private var ownCPUAtStart: UInt64 = 0
     private var serverRSSBefore: UInt64?
 
@@ -73,11 +74,12 @@ public final class BenchRun {
 
     /// Runs the whole benchmark and returns its figures.
     public func execute() -> BenchReport {
-        serverRSSBefore = target.serverPID.flatMap(ProcessUsage.residentBytes)
+        serverRSSBefore = ProcessUsage.residentBytes(pids: target.serverPIDs)
         for workspaceIndex in 0..<settings.workspaces {
             for member in 0..<settings.sessionsPerWorkspace {
                 sessions.append(BenchSession(run: self, workspace: "bench-\(workspaceIndex)",
-                                             user: "u\(workspaceIndex)-\(member)"))
+                                             user: "u\(workspaceIndex)-\(member)",
+                                             endpoint: target.endpoint(forMember: member)))
             }
         }
         let timer = LoopTimer(loop: loop)
@@ -101,7 +103,7 @@ public final class BenchRun {
         while connecting < Self.maxConcurrentConnects && nextToOpen < sessions.count {
             connecting += 1
             sessions[nextToOpen].holdsConnectSlot = true
-            sessions[nextToOpen].open(host: target.host, port: target.port)
+            sessions[nextToOpen].open()
             nextToOpen += 1
         }
         if connecting == 0 && nextToOpen == sessions.count && !isInWindow && !isFinished {
@@ -118,7 +120,7 @@ public final class BenchRun {
         openMore()
     }
 
-    func sessionWelcomed(_ session: BenchSession) {
+    func sessionWelcomed(_ session: BenchSession, welcome: UnsafeRawBufferPointer) {
         welcomed += 1
         releaseConnectSlot(session)
     }
@@ -160,7 +162,7 @@ public final class BenchRun {
             return
         }
         isInWindow = true
-        serverCPUAtStart = target.serverPID.flatMap(ProcessUsage.cpuMicros)
+        for pid in measuredPIDs { cpuAtStart[pid] = ProcessUsage.cpuMicros(pid: pid) }
         ownCPUAtStart = ProcessUsage.ownCPUMicros()
         windowStartNanos = EventLoop.hrtimeNanos()
         // Open loop: every session sends on its own clock whatever the
@@ -296,14 +298,19 @@ public final class BenchRun {
         loop.stop()
     }
 
+    private var measuredPIDs: [Int32] { target.serverPIDs + (target.redisPID.map { [$0] } ?? []) }
+
+    /// CPU time `pid` used since the window opened; nil if it was not read both times.
+    private func cpuInWindow(_ pid: Int32) -> UInt64? {
+        guard let start = cpuAtStart[pid], let end = ProcessUsage.cpuMicros(pid: pid), end >= start else { return nil }
+        return end - start
+    }
+
     private func makeReport() -> BenchReport {
-        let pid = target.serverPID
-        let serverCPUEnd = pid.flatMap(ProcessUsage.cpuMicros)
-        let serverRSSAfter = pid.flatMap(ProcessUsage.residentBytes)
+        let serverRSSAfter = ProcessUsage.residentBytes(pids: target.serverPIDs)
         let windowSeconds = windowEndNanos > windowStartNanos ? Double(windowEndNanos - windowStartNanos) / 1e9 : 0
         let connectSeconds = connectEndNanos > connectStartNanos ? Double(connectEndNanos - connectStartNanos) / 1e9 : 0
-        var serverCPU: UInt64?
-        if let start = serverCPUAtStart, let end = serverCPUEnd { serverCPU = end - start }
+        let nodeCPU = target.serverPIDs.map(cpuInWindow)
         return BenchReport(
             scenario: scenario, settings: settings,
             sessionsWelcomed: welcomed, failures: failures, failureCount: failureCount, serverCloses: serverCloses,
@@ -312,7 +319,7 @@ public final class BenchRun {
             cursorsSent: cursorsSent, relaysExpected: relaysExpected, relaysReceived: relaysReceived,
             requestsSent: requestsSent, acks: acks, requestErrors: requestErrors, firstRequestError: firstRequestError,
             otherMessages: otherMessages, latency: latency,
-            serverCPUMicros: serverCPU, ownCPUMicros: windowStartNanos == 0 ? nil : ProcessUsage.ownCPUMicros() - ownCPUAtStart,
+            nodeCPUMicros: nodeCPU, redisCPUMicros: target.redisPID.flatMap(cpuInWindow), ownCPUMicros: windowStartNanos == 0 ? nil : ProcessUsage.ownCPUMicros() - ownCPUAtStart,
             serverRSSBefore: serverRSSBefore, serverRSSAfter: serverRSSAfter)
     }
 }

@@ -70,16 +70,61 @@ public struct BenchSettings: Sendable {
     public var totalSessions: Int { workspaces * sessionsPerWorkspace }
 }
 
-/// Where the server is and what to measure of it.
+/// Where the server is and what to measure of it: one node, or the nodes of
+/// a cluster, whose processes' CPU (and RSS) the report adds up.
 public struct BenchTarget: Sendable {
+    /// Member `m` of every workspace connects to `endpoints[m % count]`, so
+    /// each workspace's members are split across all nodes.
+    public var endpoints: [BenchEndpoint]
+    /// The node processes on this machine, for CPU time and RSS.
+    public var serverPIDs: [Int32]
+    /// The Redis process of a cluster, for its CPU time.
+    public var redisPID: Int32?
+
+    public init(endpoints: [BenchEndpoint], serverPIDs: [Int32] = [], redisPID: Int32? = nil) {
+        precondition(!endpoints.isEmpty, "a bench target needs at least one endpoint")
+        self.endpoints = endpoints
+        self.serverPIDs = serverPIDs
+        self.redisPID = redisPID
+    }
+
+    /// Where member `member` (0-based, within its workspace) connects.
+    public func endpoint(forMember member: Int) -> BenchEndpoint {
+        endpoints[member % endpoints.count]
+    }
+}
+
+/// One node's address.
+public struct BenchEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
-    /// The server's process id on this machine, for CPU and RSS readings.
-    public var serverPID: Int32?
 
-    public init(host: String, port: Int, serverPID: Int32?) {
+    public init(host: String, port: Int) {
         self.host = host
         self.port = port
-        self.serverPID = serverPID
+    }
+
+    /// `http://HOST:PORT`, `ws://HOST:PORT` or `HOST:PORT`, with or without a
+    /// trailing `/`; nil for anything else (a path, no port).
+    public init?(url: String) {
+        var rest = Substring(url)
+        for scheme in ["http://", "ws://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
+              (1...65535).contains(port) else { return nil }
+        let host = rest[..<colon]
+        guard !host.isEmpty, !host.contains("/") else { return nil }
+        self.init(host: String(host), port: port)
+    }
+
+    /// Every endpoint of `values`, each one URL or several separated by commas.
+    public static func list(_ values: [String]) -> (endpoints: [BenchEndpoint], invalid: [String]) {
+        var endpoints: [BenchEndpoint] = []
+        var invalid: [String] = []
+        for value in values.flatMap({ $0.split(separator: ",") }) {
+            let text = String(value.filter { !$0.isWhitespace })
+            if let endpoint = BenchEndpoint(url: text) { endpoints.append(endpoint) } else { invalid.append(text) }
+        }
+        return (endpoints, invalid)
     }
 }

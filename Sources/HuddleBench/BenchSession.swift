@@ -10,13 +10,19 @@ final class BenchSession {
     private static let headerEnd = Array("\r\n\r\n".utf8)
     private static let switchingProtocols = Array("HTTP/1.1 101".utf8)
 
-    unowned let run: BenchRun
+    unowned let run: any BenchSessionOwner
     let workspace: String
     let user: String
+    /// The node this session connects to.
+    let endpoint: BenchEndpoint
+    /// Added to the upgrade's query, e.g. `session=s_…` to resume.
+    let query: String
     private(set) var connection: TCPConnection?
     private var handshakeBytes: [UInt8] = []
     private var isUpgraded = false
     private(set) var isWelcomed = false
+    /// Set by `leave`: the server's close frame answers ours and is no failure.
+    private var isLeaving = false
     /// Counted among the run's handshakes under way.
     var holdsConnectSlot = false
     private var reader = MessageReader(role: .client, maxMessageBytes: maxMessageBytes)
@@ -30,13 +36,16 @@ final class BenchSession {
     /// Re-armed after each cursor with a jittered delay.
     var sendTimer: LoopTimer?
 
-    init(run: BenchRun, workspace: String, user: String) {
+    init(run: any BenchSessionOwner, workspace: String, user: String, endpoint: BenchEndpoint, query: String = "") {
         self.run = run
         self.workspace = workspace
         self.user = user
+        self.endpoint = endpoint
+        self.query = query
     }
 
-    func open(host: String, port: Int) {
+    func open() {
+        let host = endpoint.host, port = endpoint.port
         TCPConnection.connect(loop: run.loop, host: host, port: port) { [self] result in
             switch result {
             case .failure(let error):
@@ -55,7 +64,7 @@ final class BenchSession {
     private func upgradeRequest(host: String, port: Int) -> String {
         var keyBytes = [UInt8](repeating: 0, count: 16)
         for index in keyBytes.indices { keyBytes[index] = UInt8.random(in: .min ... .max, using: &run.random) }
-        return "GET /ws/\(workspace)?user=\(user) HTTP/1.1\r\n"
+        return "GET /ws/\(workspace)?user=\(user)\(query.isEmpty ? "" : "&" + query) HTTP/1.1\r\n"
             + "Host: \(host):\(port)\r\n"
             + "Upgrade: websocket\r\n"
             + "Connection: Upgrade\r\n"
@@ -74,6 +83,14 @@ final class BenchSession {
         sendTimer?.close()
         sendTimer = nil
         connection?.close()
+    }
+
+    /// Starts the closing handshake: a close frame now, the TCP close once
+    /// the server answers it.
+    func leave() {
+        isLeaving = true
+        guard let connection, !connection.isClosed else { return }
+        connection.write(FrameEncoder.frame(.close, payload: FrameEncoder.closePayload(.normal), maskKey: run.random.next32()))
     }
 
     private func received(_ bytes: UnsafeMutableRawBufferPointer) {
@@ -107,7 +124,7 @@ final class BenchSession {
                 case .ping(let payload):
                     connection?.write(FrameEncoder.frame(.pong, payload: payload, maskKey: run.random.next32()))
                 case .close(let code, let reason):
-                    run.sessionClosedByServer(self, code: code, reason: reason)
+                    if !isLeaving { run.sessionClosedByServer(self, code: code, reason: reason) }
                     connection?.close()
                 case .binary, .pong:
                     break
@@ -123,7 +140,7 @@ final class BenchSession {
         switch kind {
         case .welcome:
             isWelcomed = true
-            run.sessionWelcomed(self)
+            run.sessionWelcomed(self, welcome: payload)
         case .cursor:
             run.cursorRelayed(sentAt: ServerMessageKind.embeddedTimestamp(in: payload), receivedAt: now)
         case .ack, .error:

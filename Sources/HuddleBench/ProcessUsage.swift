@@ -38,4 +38,11 @@ public enum ProcessUsage {
         }
         return nil
     }
+
+    /// The summed VmRSS of `pids`; nil if there are none or one is unreadable.
+    public static func residentBytes(pids: [Int32]) -> UInt64? {
+        let readings = pids.map(residentBytes)
+        guard !readings.isEmpty, !readings.contains(nil) else { return nil }
+        return readings.reduce(0) { $0 + $1! }
+    }
 }

@@ -14,12 +14,17 @@ struct ClusterMessage {
         case cursor = 0x43 // C
         /// `<seq>\n` and the durable event message, as sessions receive it.
         case event = 0x45 // E
+        /// A server API broadcast (`app.<name>`), as sessions receive it.
+        case app = 0x41 // A
         /// `{"sessions":[…]}`: everything the node has in the workspace.
         case snapshot = 0x52 // R
         /// On the nodes channel: `{"incarnation"}`, every `node_ttl_ms / 4`.
         case heartbeat = 0x48 // H
         /// On the nodes channel: the node is shutting down.
         case bye = 0x42 // B
+        /// On the nodes channel: `{"user","workspace"}` (workspace null: all):
+        /// the server API removed the user; every node closes its sessions.
+        case removeUser = 0x44 // D
     }
 
     let kind: Kind

@@ -31,15 +31,41 @@ extension ClusterNode {
         hub.forgetRemoteSessions(of: workspace)
     }
 
-    /// `GET /api/workspaces/{ws}/presence` on a node with no session there:
-    /// the same document, built by a scratch hub from the presence hash.
-    public func presenceDocument(of workspace: String, reply: @escaping ([UInt8]) -> Void) {
+    /// The server API on a node that does not follow these workspaces: a
+    /// scratch hub with every node's sessions there, read from the presence
+    /// hashes, answers as this node's hub would (the same documents).
+    public func withEveryNodesSessions(in workspaces: [String], _ body: @escaping (Hub) -> Void) {
         let scratch = Hub(config: hub.config)
-        fetchPresence(of: workspace) { [unowned self] byNode, _ in
-            for (node, sessions) in byNode {
-                _ = scratch.reconcileRemote(node: node, workspace: workspace, sessions: sessions, now: self.now())
+        var remaining = workspaces.count
+        guard remaining > 0 else { return body(scratch) }
+        for workspace in workspaces {
+            fetchPresence(of: workspace) { [unowned self] byNode, _ in
+                for (node, sessions) in byNode {
+                    _ = scratch.reconcileRemote(node: node, workspace: workspace, sessions: sessions, now: self.now())
+                }
+                remaining -= 1
+                if remaining == 0 { body(scratch) }
             }
-            reply(scratch.presenceDocument(workspace: workspace))
+        }
+    }
+
+    /// Every workspace some node has sessions in (`GET /api/workspaces`), from the presence hashes' names.
+    public func everyWorkspace(reply: @escaping ([String]) -> Void) {
+        guard isConnected else { return reply([]) }
+        scanPresenceHashes(from: "0", found: [], reply: reply)
+    }
+
+    private func scanPresenceHashes(from cursor: String, found: [String], reply: @escaping ([String]) -> Void) {
+        link.command("SCAN", cursor, "MATCH", Self.presenceHashPrefix + "*", "COUNT", "1000") { [unowned self] answer in
+            guard case .array(let parts) = answer, parts.count == 2, case .bulk(let next) = parts[0],
+                  case .array(let keys) = parts[1] else { return reply(found) }
+            var names = found
+            for case .bulk(let key) in keys {
+                names.append(String(String(decoding: key, as: UTF8.self).dropFirst(Self.presenceHashPrefix.count)))
+            }
+            let nextCursor = String(decoding: next, as: UTF8.self)
+            if nextCursor == "0" { return reply(names) }
+            self.scanPresenceHashes(from: nextCursor, found: names, reply: reply)
         }
     }
 

@@ -23,6 +23,19 @@ extension ClusterNode {
         }
     }
 
+    /// A server API broadcast, for the other nodes' sessions in the workspace.
+    public func publishApp(workspace: String, message: [UInt8]) {
+        send(.app, message, to: workspace, promptly: true)
+    }
+
+    /// The server API removed a user: every node closes the user's sessions
+    /// (in `workspace`, or everywhere).
+    public func publishRemoval(of user: String, workspace: String?) {
+        let body: JSONValue = ["user": .string(user), "workspace": workspace.map(JSONValue.string) ?? .null]
+        queue([Self.publishCommand, Array(Self.nodesChannel.utf8), ClusterMessage.encode(.removeUser, node: nodeID, body: body.encoded())],
+              promptly: true)
+    }
+
     /// A durable event this node committed, for the other nodes' sessions.
     public func publishEvent(workspace: String, seq: Int, message: [UInt8]) {
         var body = Array(String(seq).utf8)

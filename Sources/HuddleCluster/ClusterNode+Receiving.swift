@@ -25,7 +25,9 @@ extension ClusterNode {
             let stop = body["stop"]?.stringValue.flatMap(TypingStopReason.init(rawValue:))
             apply(hub.remoteTyping(session: id, node: node, target: target, stop: stop))
         case .cursor:
-            apply(hub.remoteCursor(workspace: workspace, message: Array(message.body)))
+            apply(hub.remoteBroadcast(workspace: workspace, type: "cursor", message: Array(message.body), droppable: true))
+        case .app:
+            apply(hub.remoteBroadcast(workspace: workspace, type: "app", message: Array(message.body), droppable: false))
         case .event:
             guard let newline = message.body.firstIndex(of: UInt8(ascii: "\n")),
                   let seq = Int(String(decoding: UnsafeRawBufferPointer(rebasing: message.body[..<newline]), as: UTF8.self))
@@ -36,7 +38,7 @@ extension ClusterNode {
             unconfirmed[node]?.workspaces.remove(workspace)
             let sessions = entries.compactMap { RemoteSession.parse($0)?.session }
             apply(hub.reconcileRemote(node: node, workspace: workspace, sessions: sessions, now: now))
-        case .heartbeat, .bye:
+        case .heartbeat, .bye, .removeUser:
             return
         }
     }
@@ -55,6 +57,9 @@ extension ClusterNode {
             log("cluster: node \(message.node) is shutting down")
             nodes.markDown(message.node)
             apply(hub.nodeDown(message.node, now: now))
+        case .removeUser:
+            guard let body = try? JSONParser.parse(message.body), let user = body["user"]?.stringValue else { return }
+            apply(hub.removeUser(user, workspace: body["workspace"]?.stringValue, now: now).effects)
         default:
             return
         }

@@ -21,10 +21,13 @@ extension ConfigKey {
         serverPort,
         .integer("server", "shutdown_timeout_ms", \.server.shutdownTimeoutMs, C.Server.shutdownTimeoutMsRange),
         .integer("server", "relay_batch_ms", \.server.relayBatchMs, C.Server.relayBatchMsRange),
+        .integer("server", "request_timeout_ms", \.server.requestTimeoutMs, C.Server.requestTimeoutMsRange),
+        .integer("server", "idle_timeout_ms", \.server.idleTimeoutMs, C.Server.idleTimeoutMsRange),
 
         .choice("auth", "mode", \.auth.mode),
         .optionalString("auth", "jwt_secret", \.auth.jwtSecret, validate: { jwtSecretProblem($0) }),
         .stringList("auth", "allowed_origins", \.auth.allowedOrigins, validate: { AllowedOrigin.problem(with: $0) }),
+        authAPIKeys,
 
         storagePath,
         storagePostgresURL,
@@ -43,6 +46,7 @@ extension ConfigKey {
         .integer("limits", "burst", \.limits.burst, C.Limits.burstRange),
         .integer("limits", "max_send_buffer_bytes", \.limits.maxSendBufferBytes, C.Limits.maxSendBufferBytesRange),
         .integer("limits", "max_connections", \.limits.maxConnections, C.Limits.maxConnectionsRange),
+        .integer("limits", "max_http_connections", \.limits.maxHTTPConnections, C.Limits.maxHTTPConnectionsRange),
         .integer("limits", "max_pending_requests", \.limits.maxPendingRequests, C.Limits.maxPendingRequestsRange),
 
         .optionalString("cluster", "redis_url", \.cluster.redisURL, validate: { redisURLProblem($0) }),
@@ -65,6 +69,25 @@ extension ConfigKey {
 
     static func names(in section: String) -> [String] {
         catalog.filter { $0.section == section }.map(\.name)
+    }
+
+    /// A TOML array of strings, or (as the environment gives it) one string of comma-separated keys.
+    static let authAPIKeys = ConfigKey(section: "auth", name: "api_keys", takesRawText: true) { value, config in
+        let keys: [String]
+        if let text = value.string {
+            keys = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        } else if let array = stringArray(value) {
+            keys = array
+        } else {
+            return "must be an array of strings (or, in the environment, comma-separated keys)"
+        }
+        let minimum = C.Auth.apiKeyMinimumBytes
+        // Never repeat a key: it is a secret.
+        if let short = keys.firstIndex(where: { $0.utf8.count < minimum }) {
+            return "key \(short + 1) is shorter than \(minimum) bytes"
+        }
+        config.auth.apiKeys = keys
+        return nil
     }
 
     private static func jwtSecretProblem(_ secret: String) -> String? {

@@ -29,6 +29,15 @@ struct ConfigLoader {
             report("", path, "the config file is not UTF-8 text")
             return
         }
+        loadText(text, path: path)
+    }
+
+    /// Applies the TOML `text` of the file at `path` (which names it in problems).
+    mutating func loadText(_ text: String, path: String) {
+        if let spot = TOMLParserGuard.firstCrashingSpot(in: text) {
+            report("", "\(path):\(spot.line):\(spot.column)", spot.message)
+            return
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -88,8 +97,18 @@ struct ConfigLoader {
             let tableKey = "\(Self.pluginsSection).\(name)"
             config.pluginTables[name] = table.jsonObject
             config.sources[tableKey] = tableSource
-            for (option, _) in table {
-                config.sources["\(tableKey).\(option)"] = file.source(table: [Self.pluginsSection, name], key: option)
+            for (option, value) in table {
+                let optionKey = "\(tableKey).\(option)"
+                config.sources[optionKey] = file.source(table: [Self.pluginsSection, name], key: option)
+                // A table option (a records domain's `fields`): each key inside it is placed
+                // too, written as `fields.title = …` or under a `[plugins.<name>.fields]` header.
+                guard let innerTable = value.table else { continue }
+                for (inner, _) in innerTable {
+                    config.sources["\(optionKey).\(inner)"] =
+                        file.located(table: [Self.pluginsSection, name], key: "\(option).\(inner)")
+                        ?? file.located(table: [Self.pluginsSection, name, option], key: inner)
+                        ?? config.sources[optionKey]
+                }
             }
         }
     }

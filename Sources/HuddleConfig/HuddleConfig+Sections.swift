@@ -19,6 +19,16 @@ extension HuddleConfig {
         /// the loop turn. Acks, errors and welcomes never wait.
         public var relayBatchMs = 3
         public static let relayBatchMsRange = 0...1000
+        /// `request_timeout_ms`: a request's head and body must arrive within
+        /// this long of its first byte (a new connection's first request, of
+        /// the accept); otherwise 408 and close, so a slow sender cannot hold
+        /// a connection forever.
+        public var requestTimeoutMs = 10_000
+        public static let requestTimeoutMsRange = 100...600_000
+        /// `idle_timeout_ms`: a keep-alive HTTP connection with no request in
+        /// flight is closed after this long.
+        public var idleTimeoutMs = 30_000
+        public static let idleTimeoutMsRange = 100...3_600_000
 
         public init() {}
     }
@@ -35,6 +45,12 @@ extension HuddleConfig {
         /// `allowed_origins`: `Origin` allowlist for WebSocket upgrades, each
         /// `*` or an exact `scheme://host[:port]`.
         public var allowedOrigins = [AllowedOrigin.anyOrigin]
+        /// `api_keys`: keys a backend sends as `Authorization: apikey <key>`
+        /// for the server API; the environment variable may list them
+        /// comma-separated. Prefer it to the file: these are secrets.
+        public var apiKeys: [String] = []
+        /// A shorter key is too easy to guess.
+        public static let apiKeyMinimumBytes = 16
 
         public init() {}
     }
@@ -104,6 +120,11 @@ extension HuddleConfig {
         /// `max_connections`: open WebSocket sessions; over it, HTTP 503.
         public var maxConnections = 20_000
         public static let maxConnectionsRange = 1...10_000_000
+        /// `max_http_connections`: connections not yet upgraded to WebSocket.
+        /// A new one past it closes the oldest that is waiting on its client,
+        /// so idle or slow connections cannot lock everyone else out.
+        public var maxHTTPConnections = 1000
+        public static let maxHTTPConnectionsRange = 1...1_000_000
         /// `max_pending_requests`: plugin requests of one session waiting for
         /// storage; more are refused `rate_limited`, so a client cannot queue
         /// unbounded work (and memory) behind a slow store.

@@ -52,13 +52,31 @@ public struct HuddleConfig: Equatable, Sendable {
     /// plugin registry's problems point where the core keys' do.
     public var sources: [String: String] = [:]
 
-    /// Where `key` (a plugin option, a plugin table or a workspace block's
-    /// key) was set: its own source, else its plugin table's, else `defaults`.
+    /// Where `key` (a plugin option, a key inside one such as
+    /// `plugins.deals.fields.title.type`, a plugin table or a workspace
+    /// block's key) was set: its own source, else the nearest enclosing
+    /// key's, else `defaults`.
     public func source(of key: String) -> String {
-        if let own = sources[key] { return own }
-        let parts = key.split(separator: ".", maxSplits: 2)
-        if parts.count == 3, let table = sources[parts[0...1].joined(separator: ".")] { return table }
-        return ConfigLoader.defaultsSource
+        var candidate = Substring(key)
+        while true {
+            if let own = sources[String(candidate)] { return own }
+            guard let dot = candidate.lastIndex(of: ".") else { return ConfigLoader.defaultsSource }
+            candidate = candidate[..<dot]
+        }
+    }
+
+    /// The keys directly inside `key` (a plugin option that is a table, such
+    /// as `plugins.deals.fields`) in the order the file lists them; keys set
+    /// elsewhere (the environment) follow by name. TOML tables keep no
+    /// order of their own, and a records domain shows its fields in this one.
+    public func keyOrder(under key: String) -> [String] {
+        let prefix = key + "."
+        let inside = sources.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains(".") }
+        func line(_ full: String) -> Int {
+            let parts = sources[full]!.split(separator: ":")
+            return parts.count >= 3 ? Int(parts[parts.count - 2]) ?? Int.max : Int.max
+        }
+        return inside.sorted { (line($0), $0) < (line($1), $1) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     /// A configuration with every key at its default.

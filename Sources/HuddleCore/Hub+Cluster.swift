@@ -82,13 +82,6 @@ extension Hub {
         return [relay(typingMessage(session, target: target, stop: stop), from: session)]
     }
 
-    /// Another node's cursor relay (the message as sessions receive it): to
-    /// every session of this node in the workspace, droppable like a local relay.
-    public func remoteCursor(workspace id: String, message: [UInt8]) -> [Effect] {
-        guard let workspace = workspaces[id], !workspace.connectedSessions.isEmpty else { return [] }
-        return [.send(Outgoing(type: MessageType.cursor, bytes: message, delivery: .droppable), to: .workspace(workspace))]
-    }
-
     /// What `node` says it has in the workspace, whole: sessions it no longer
     /// lists left while this node was not listening (reason `closed`).
     public func reconcileRemote(node: String, workspace id: String, sessions listed: [RemoteSession], now: Now) -> [Effect] {

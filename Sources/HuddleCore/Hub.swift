@@ -12,6 +12,8 @@ public final class Hub {
     var workspaces: [String: Workspace] = [:]
     /// Every session that has not left, grace included: what `resume` may name.
     var sessions: [String: Session] = [:]
+    /// Sessions the server API removed, until when their ids stay refused.
+    var removedSessions: [String: UInt64] = [:]
     var deadlines = DeadlineQueue<PendingDeadline>()
     private var lastGeneration: UInt64 = 0
 

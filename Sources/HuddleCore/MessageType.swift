@@ -1,5 +1,5 @@
 /// The `type` strings of the messages the core reads and writes.
-enum MessageType {
+public enum MessageType {
     // Client → server
     static let presenceSet = "presence.set"
     static let leave = "leave"
@@ -15,4 +15,12 @@ enum MessageType {
     static let presenceUpdate = "presence.update"
     static let pong = "pong"
     static let error = "error"
+
+    static let all = [presenceSet, leave, ping, sync, typing, cursor, welcome, presenceJoin, presenceLeave,
+                      presenceUpdate, pong, error, "ack", "synced"]
+
+    /// The names a plugin table may not take: the first word of every core
+    /// type (`presence`, `typing`, …), so a plugin's `<name>.<action>` can
+    /// never be mistaken for a core message.
+    public static let reservedPluginNames: Set<String> = Set(all.map { String($0.split(separator: ".")[0]) })
 }

@@ -194,7 +194,9 @@ public struct JSONParser {
         case UInt8(ascii: "n"):
             try expectWord("null")
         default:
+            let start = index
             _ = try numberEnd()
+            try checkRange(ofNumberFrom: start)
         }
     }
 
@@ -212,7 +214,8 @@ public struct JSONParser {
                 guard let escaped = peek() else { throw error("unterminated string") }
                 if escaped == UInt8(ascii: "u") {
                     index += 1
-                    _ = try hex4()
+                    // Decoded only to be checked: what parseString refuses, the scan must refuse.
+                    _ = try unicodeEscape()
                 } else if Self.simpleEscape(escaped) != nil {
                     index += 1
                 } else {
@@ -250,20 +253,7 @@ public struct JSONParser {
                 guard let escaped = peek() else { throw error("unterminated string") }
                 index += 1
                 if escaped == UInt8(ascii: "u") {
-                    var code = UInt32(try hex4())
-                    if (0xD800..<0xDC00).contains(code) {
-                        guard peek() == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate")
-                        }
-                        index += 2
-                        let low = UInt32(try hex4())
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(code) {
-                        throw error("unpaired surrogate")
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid code point") }
-                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    scalars.append(contentsOf: Array(String(Character(try unicodeEscape())).utf8))
                 } else if let plain = Self.simpleEscape(escaped) {
                     scalars.append(plain)
                 } else {
@@ -277,6 +267,25 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The scalar of a `\\u` escape whose four hex digits start at `index`,
+    /// with the low half of a surrogate pair when it is the high half.
+    private mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+        var code = UInt32(try hex4())
+        if (0xD800..<0xDC00).contains(code) {
+            guard peek() == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                throw error("unpaired surrogate")
+            }
+            index += 2
+            let low = UInt32(try hex4())
+            guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00..<0xE000).contains(code) {
+            throw error("unpaired surrogate")
+        }
+        guard let scalar = Unicode.Scalar(code) else { throw error("invalid code point") }
+        return scalar
     }
 
     private static func simpleEscape(_ byte: UInt8) -> UInt8? {
@@ -343,8 +352,22 @@ public struct JSONParser {
         let isFractional = try numberEnd()
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if !isFractional, let integer = Int(text) { return .int(integer) }
+        return .double(try finiteDouble(text))
+    }
+
+    /// The validator that skips values must refuse what `parseNumber` refuses:
+    /// a span it passed is decoded later and must not fail then. Only an
+    /// exponent or more than 308 characters can leave Double's range, so
+    /// everyday numbers (a cursor's 0.42) skip the conversion.
+    private func checkRange(ofNumberFrom start: Int) throws(JSONParseError) {
+        let number = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        guard number.count > 308 || number.contains(UInt8(ascii: "e")) || number.contains(UInt8(ascii: "E")) else { return }
+        _ = try finiteDouble(String(decoding: number, as: UTF8.self))
+    }
+
+    private func finiteDouble(_ text: String) throws(JSONParseError) -> Double {
         guard let double = Double(text), double.isFinite else { throw error("number out of range") }
-        return .double(double)
+        return double
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

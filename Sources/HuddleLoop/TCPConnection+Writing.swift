@@ -62,7 +62,7 @@ extension TCPConnection {
         scheduleFlush()
     }
 
-    private func scheduleFlush() {
+    func scheduleFlush() {
         guard !isScheduledForFlush else { return }
         isScheduledForFlush = true
         loop.flushScheduler.schedule(self)
@@ -153,9 +153,12 @@ extension TCPConnection {
             guard let request else { return }
             let stream = request.pointee.handle
             request.deallocate()
-            guard status != UV_ECANCELED.rawValue else { return }
-            LoopHandle.owner(of: stream, as: TCPConnection.self)?
-                .closeNow(error: status < 0 ? LoopError(code: status) : nil)
+            guard status != UV_ECANCELED.rawValue,
+                  let connection = LoopHandle.owner(of: stream, as: TCPConnection.self) else { return }
+            // A lingering close keeps reading until the peer's end of stream.
+            if status < 0 || connection.lingerTimer == nil {
+                connection.closeNow(error: status < 0 ? LoopError(code: status) : nil)
+            }
         }
         if status < 0 {
             request.deallocate()

@@ -36,6 +36,8 @@ public final class TCPConnection: LoopHandleOwner {
     /// In the scheduler's batch, waiting for the batch delay to end.
     var isWaitingForBatch = false
     var isShutdownStarted = false
+    /// Set by `closeLingering`: bounds the wait for the peer's end of stream.
+    var lingerTimer: LoopTimer?
     /// How many times queued output was handed to the kernel (one
     /// `uv_try_write` per flush); lets tests see that writes are batched.
     var flushCount = 0
@@ -181,6 +183,8 @@ public final class TCPConnection: LoopHandleOwner {
 
     func handleDidClose() {
         state = .closed
+        lingerTimer?.close()
+        lingerTimer = nil
         let onClose = self.onClose
         let connectCompletion = self.connectCompletion
         self.onClose = nil

@@ -15,7 +15,7 @@ final class Connection {
     private(set) var phase = Phase.http
     /// Boxed so that the upgrade frees it: the parser is about half of a
     /// Connection's size, and most connections become WebSockets.
-    private var http: HTTPSide? = HTTPSide()
+    private(set) var http: HTTPSide?
     private var reader: MessageReader?
     /// An HTTP answer is being computed off the loop (store); later pipelined
     /// requests wait so responses keep their order.
@@ -27,6 +27,8 @@ final class Connection {
     /// The core still counts this connection's session as connected.
     private var sessionLive = false
     private(set) var lastHeardMs: UInt64
+    /// Eviction order under `limits.max_http_connections`: lowest first.
+    let acceptOrder: Int
     /// After our close frame: closes the socket if the peer never answers it.
     private var closeHandshakeTimer: LoopTimer?
     /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
@@ -40,8 +42,11 @@ final class Connection {
         self.tcp = tcp
         self.server = server
         lastHeardMs = server.loop.nowMs
+        acceptOrder = server.metrics.connectionsAccepted
+        http = HTTPSide(loop: server.loop)
         tcp.onRead = { [unowned self] bytes in self.received(bytes) }
         tcp.onClose = { [unowned self] _ in self.closed() }
+        startHTTPDeadline()
     }
 
     var isWebSocket: Bool { phase == .huddle || phase == .echo }
@@ -64,20 +69,27 @@ final class Connection {
 
     /// Handles every complete buffered request, in order.
     func processRequests() {
+        defer { rearmHTTPDeadline() }
         while phase == .http && !awaitingResponse {
             let request: HTTPRequest
             do {
                 guard let next = try http?.parser.nextRequest() else { return }
                 request = next
             } catch {
-                let code = HTTPErrorCodes.code(forStatus: error.status)
-                respond(HTTPResponse.json(error.status, JSONValue.object(["error": .string(code)]).encoded()),
-                        includeBody: true, keepAlive: false)
+                respondWithError(status: error.status)
                 return
             }
+            http?.requestTaken()
             server.metrics.httpRequests += 1
             server.handle(request, on: self)
         }
+    }
+
+    /// Answers `{"error":"<code>"}` with `status` and closes.
+    func respondWithError(status: Int) {
+        let code = HTTPErrorCodes.code(forStatus: status)
+        respond(HTTPResponse.json(status, JSONValue.object(["error": .string(code)]).encoded()),
+                includeBody: true, keepAlive: false)
     }
 
     func respond(_ response: HTTPResponse, to request: HTTPRequest) {
@@ -89,8 +101,17 @@ final class Connection {
         tcp.write(response.serialized(includeBody: includeBody, keepAlive: keepAlive))
         if !keepAlive {
             phase = .closing
-            tcp.closeAfterFlush()
+            // The client may still be sending (a refused body): lingering keeps
+            // a reset from overtaking the answer.
+            tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
         }
+    }
+
+    /// Ends an HTTP connection that is owed no answer: idle, or evicted to
+    /// make room (`limits.max_http_connections`).
+    func dropHTTPConnection() {
+        phase = .closing
+        tcp.close()
     }
 
     /// Finishes an answer that was computed off the loop, then reads on.
@@ -107,6 +128,8 @@ final class Connection {
     func upgrade(to phase: Phase, response: HTTPResponse) {
         tcp.write(response.serialized(includeBody: false, keepAlive: true))
         self.phase = phase
+        http?.timer.close()
+        server.httpConnectionEnded(self)
         reader = MessageReader(role: .server, maxMessageBytes: server.config.limits.maxMessageBytes)
         if phase == .huddle {
             countsAsSession = true
@@ -131,9 +154,13 @@ final class Connection {
         do {
             try reader!.read(bytes) { message in self.handle(message) }
         } catch {
-            guard phase != .closing else { return tcp.close() }
-            server.metrics.protocolErrors += 1
-            closeWebSocket(code: error.closeCode.rawValue, reason: error.reason, sessionEnded: false)
+            if phase == .closing {
+                // Our close frame is already out; only the peer's close was awaited.
+                tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
+            } else {
+                server.metrics.protocolErrors += 1
+                failWebSocket(code: error.closeCode, reason: error.reason)
+            }
         }
     }
 
@@ -155,8 +182,7 @@ final class Connection {
             if phase == .echo {
                 tcp.write(FrameEncoder.frame(.binary, payload: payload))
             } else {
-                closeWebSocket(code: CloseCode.unsupportedData.rawValue, reason: "binary messages are not supported",
-                               sessionEnded: false)
+                failWebSocket(code: .unsupportedData, reason: "binary messages are not supported")
             }
         case .ping(let payload):
             tcp.write(FrameEncoder.frame(.pong, payload: payload))
@@ -178,15 +204,30 @@ final class Connection {
     /// closing TCP. `sessionEnded`: the core already ended the session (leave,
     /// kick), so nothing more is owed it.
     func closeWebSocket(code: UInt16, reason: String, sessionEnded: Bool) {
-        guard phase == .huddle || phase == .echo else { return }
+        guard sendClose(code: code, reason: reason, sessionEnded: sessionEnded) else { return }
+        let timer = LoopTimer(loop: server.loop)
+        timer.start(afterMs: Self.closeHandshakeTimeoutMs) { [unowned self] in self.tcp.close() }
+        closeHandshakeTimer = timer
+    }
+
+    /// The peer broke the protocol (1002, 1003, 1007, 1009): its later bytes
+    /// cannot be trusted to be frames, so they are read and discarded until it
+    /// closes (a lingering close), which keeps a reset from destroying the
+    /// close frame before the peer reads it.
+    private func failWebSocket(code: CloseCode, reason: String) {
+        guard sendClose(code: code.rawValue, reason: reason, sessionEnded: false) else { return }
+        tcp.closeLingering(timeoutMs: Self.closeHandshakeTimeoutMs)
+    }
+
+    /// Writes the close frame and ends the session; false if already closing.
+    private func sendClose(code: UInt16, reason: String, sessionEnded: Bool) -> Bool {
+        guard phase == .huddle || phase == .echo else { return false }
         if sessionEnded { sessionLive = false }
         tcp.write(FrameEncoder.frame(.close, payload: FrameEncoder.closePayload(CloseCode(rawValue: code), reason: reason)))
         phase = .closing
         endSession(.closed)
         server.metrics.countClose(code)
-        let timer = LoopTimer(loop: server.loop)
-        timer.start(afterMs: Self.closeHandshakeTimeoutMs) { [unowned self] in self.tcp.close() }
-        closeHandshakeTimer = timer
+        return true
     }
 
     /// No frame within two heartbeats: the peer is gone or half-open.
@@ -224,6 +265,7 @@ final class Connection {
     private func closed() {
         closeHandshakeTimer?.close()
         closeHandshakeTimer = nil
+        http?.timer.close()
         endSession(.closed)
         if countsAsSession { server.webSocketCount -= 1 }
         phase = .closing
@@ -231,15 +273,11 @@ final class Connection {
     }
 }
 
-/// What a connection needs only until it upgrades.
-private final class HTTPSide {
-    var parser = HTTPRequestParser()
-}
-
 /// The `error` codes of HTTP-layer parse failures.
 enum HTTPErrorCodes {
     static func code(forStatus status: Int) -> String {
         switch status {
+        case 408: return "request_timeout"
         case 413: return "payload_too_large"
         case 414: return "uri_too_long"
         case 431: return "headers_too_large"

@@ -4,6 +4,8 @@ import HuddleHTTP
 /// for paths no route claims).
 enum Endpoint {
     case health, metrics, presence, events, messages, webSocket, echo
+    // The server API for backends (docs/protocol.md §12).
+    case publish, disconnectFromWorkspace, disconnectUser, workspaces, sessions
 
     static func router(echoEnabled: Bool) -> Router<Endpoint> {
         var router = Router<Endpoint>()
@@ -13,6 +15,11 @@ enum Endpoint {
         router.add("GET", "/api/workspaces/{ws}/events", .events)
         router.add("POST", "/api/workspaces/{ws}/messages", .messages)
         router.add("GET", "/ws/{ws}", .webSocket)
+        router.add("POST", "/api/workspaces/{ws}/publish", .publish)
+        router.add("POST", "/api/workspaces/{ws}/disconnect", .disconnectFromWorkspace)
+        router.add("POST", "/api/users/{user}/disconnect", .disconnectUser)
+        router.add("GET", "/api/workspaces", .workspaces)
+        router.add("GET", "/api/workspaces/{ws}/sessions", .sessions)
         if echoEnabled { router.add("GET", "/echo", .echo) }
         return router
     }

@@ -21,6 +21,8 @@ extension HuddleServer {
             case .messages: answerMessage(request, workspace: workspace, on: connection)
             case .webSocket: upgradeToHuddle(request, workspace: workspace, on: connection)
             case .echo: upgradeToEcho(request, on: connection)
+            case .publish, .disconnectFromWorkspace, .disconnectUser, .workspaces, .sessions:
+                answerServerAPI(endpoint, request, workspace: parameters["ws"], user: parameters["user"], on: connection)
             }
         case .methodNotAllowed(let allowed):
             connection.respond(Rejection.methodNotAllowed(allowed).response, to: request)
@@ -64,12 +66,19 @@ extension HuddleServer {
                 return connection.respond(.json(200, hub.presenceDocument(workspace: workspace)), to: request)
             }
             connection.awaitingResponse = true
-            cluster.presenceDocument(of: workspace) { document in connection.respondLater(.json(200, document), to: request) }
+            cluster.withEveryNodesSessions(in: [workspace]) { hub in
+                connection.respondLater(.json(200, hub.presenceDocument(workspace: workspace)), to: request)
+            }
         }
     }
 
     /// Who an `/api` request acts as: the token's user in jwt mode, `?user=` (default `api`) in dev mode.
     func apiIdentity(_ request: HTTPRequest, workspace: String) -> Result<Identity, Rejection> {
+        switch authenticator.apiKeyIdentity(request) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let identity?): return .success(identity)
+        case .success(nil): break
+        }
         switch authenticator.devIdentity(request, fallbackUser: { Authenticator.defaultAPIUser }) {
         case .failure(let rejection): return .failure(rejection)
         case .success(let identity?): return .success(identity)
@@ -82,8 +91,8 @@ extension HuddleServer {
 
 extension HuddleServer {
     func metricsResponse() -> HTTPResponse {
-        let text = metrics.render(.init(sessions: webSocketCount, workspaces: hub.workspaceCount, storageHealthy: store.isHealthy,
-                                        clusterConnected: cluster.map(\.isConnected)))
+        let text = metrics.render(.init(sessions: webSocketCount, httpConnections: httpConnections.count, workspaces: hub.workspaceCount,
+                                        storageHealthy: store.isHealthy, clusterConnected: cluster.map(\.isConnected)))
         var headers = HTTPHeaders()
         headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         return HTTPResponse(status: 200, headers: headers, body: Array(text.utf8))

@@ -25,7 +25,7 @@ extension HuddleServer {
         let request = PluginRequest(type: call.type, data: call.data, user: session.identity.pluginUser,
                                     session: session.id, workspace: workspace)
         connection.pluginRequestsPending += 1
-        run(entry, request) { [unowned self] reply in
+        run(entry, request, id: call.id) { [unowned self] reply in
             connection.pluginRequestsPending -= 1
             self.send(Self.answer(reply, id: call.id).message, to: session)
         }
@@ -57,18 +57,45 @@ extension HuddleServer {
         let pluginRequest = PluginRequest(type: envelope.type, data: envelope.data, user: identity.pluginUser,
                                           session: nil, workspace: workspace)
         connection.awaitingResponse = true
-        run(entry, pluginRequest) { reply in
+        run(entry, pluginRequest, id: envelope.id) { reply in
             let answer = Self.answer(reply, id: envelope.id)
             connection.respondLater(.json(answer.status, answer.message.bytes), to: request)
         }
     }
 
-    /// Runs a plugin on the store thread; a committed event is broadcast to the
-    /// workspace before `completion` (so a sender gets its event before its ack).
-    private func run(_ entry: PluginRegistry.Entry, _ request: PluginRequest, completion: @escaping (PluginReply) -> Void) {
+    /// Runs a plugin request; a committed event is broadcast to the workspace
+    /// before `completion` (so a sender gets its event before its ack). A
+    /// proxy plugin's backend is called first, off the loop and outside any
+    /// store batch, so a slow backend delays no other request; only the event
+    /// it answers with goes to the store, for its seq and commit.
+    func run(_ entry: PluginRegistry.Entry, _ request: PluginRequest, id: JSONValue?,
+                     completion: @escaping (PluginReply) -> Void) {
         metrics.pluginRequests += 1
         let started = EventLoop.hrtimeNanos()
-        store.submit(request, plugin: entry.plugin, pluginName: entry.name) { [unowned self] reply in
+        switch entry.handler {
+        case .local(let handle):
+            commit(request, pluginName: entry.name, handle: handle, started: started, completion: completion)
+        case .proxy:
+            // `init` starts a backend for every proxy entry of the registry.
+            let backend = proxies[entry.name]!
+            let logger = self.logger
+            backend.call(request, id: id, log: { logger.error("\($0)") }) { [unowned self] answer in
+                switch answer {
+                case .event(let event):
+                    self.commit(request, pluginName: entry.name, handle: { _, _ in .write(event) }, started: started,
+                                completion: completion)
+                case .result(let result):
+                    completion(.read(result))
+                case .error(let error):
+                    completion(.failed(error))
+                }
+            }
+        }
+    }
+
+    func commit(_ request: PluginRequest, pluginName: String, handle: @escaping PluginHandler, started: UInt64,
+                        completion: @escaping (PluginReply) -> Void) {
+        store.submit(request, pluginName: pluginName, handle: handle) { [unowned self] reply in
             switch reply {
             case .committed(let event):
                 self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)
@@ -94,7 +121,7 @@ extension HuddleServer {
     static let ackType = "ack"
 
     /// The `ack` or `error` for a plugin reply, with the HTTP status the same answer gets on `/api`.
-    private static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: Outgoing) {
+    static func answer(_ reply: PluginReply, id: JSONValue?) -> (status: Int, message: Outgoing) {
         var ack = MessageWriter(type: Self.ackType)
         ack.valueIfPresent("id", id)
         switch reply {

@@ -44,6 +44,8 @@ extension HuddleServer {
             case .success(let verified): identity = verified
             }
         }
+        // A session the server API removed does not come back by resuming.
+        if let resume = request.queryValue("session"), hub.wasRemoved(resume, now: now()) { return refuse(.sessionRemoved) }
         // 6. capacity
         guard webSocketCount < config.limits.maxConnections else {
             return refuse(.overCapacity(retryAfterSeconds: Self.overCapacityRetrySeconds))

@@ -20,6 +20,8 @@ public final class HuddleServer {
     let hub: Hub
     let store: Store
     let registry: PluginRegistry
+    /// The backends of proxy plugins, by plugin name; each has its own outbound client.
+    let proxies: [String: ProxyBackend]
     let authenticator: Authenticator
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
@@ -27,6 +29,10 @@ public final class HuddleServer {
 
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: Connection] = [:]
+    /// Connections not yet upgraded (`limits.max_http_connections`).
+    var httpConnections: [ObjectIdentifier: Connection] = [:]
+    /// Running out of descriptors is logged at most this often.
+    var acceptFailureLog = RateLimitedLog(intervalMs: 10_000)
     private let storeReplies: Wakeup<() -> Void>
     private let deadlineTimer: LoopTimer
     private let heartbeatTimer: LoopTimer
@@ -66,6 +72,9 @@ public final class HuddleServer {
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
         storeReplies = replies
+        proxies = registry.proxySettings.reduce(into: [:]) { backends, settings in
+            backends[settings.name] = ProxyBackend(settings: settings, deliver: { replies.send($0) })
+        }
         let storeLogger = logger
         var learnSeqs: (StorageSnapshot) -> Void = { _ in }
         store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
@@ -87,9 +96,11 @@ public final class HuddleServer {
 
     /// Binds, prints the ready line, and runs the loop until SIGINT/SIGTERM.
     public func run(onReady: (Int) -> Void = { _ in }) throws {
+        logFileLimit(FileLimit.raiseToHard())
         listener = try TCPListener(loop: loop, host: config.server.host, port: config.server.port) { [unowned self] tcp in
             self.accept(tcp)
         }
+        listener?.onAcceptError = { [unowned self] error, refused in self.acceptFailed(error, refused: refused) }
         port = listener!.port
         try startCluster()
         for signal in [SIGINT, SIGTERM] {
@@ -101,22 +112,27 @@ public final class HuddleServer {
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
+        for backend in proxies.values { backend.close() }
         store.shutDown()
     }
 
     // MARK: Connections
 
     private func accept(_ tcp: TCPConnection) {
-        guard !shuttingDown else { tcp.close(); return }
+        guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
         tcp.setNoDelay(true)
+        metrics.connectionsAccepted += 1
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection
-        metrics.connectionsAccepted += 1
+        httpConnections[ObjectIdentifier(connection)] = connection
         tcp.startReading()
     }
 
+    var connectionCount: Int { connections.count }
+
     func connectionClosed(_ connection: Connection) {
         connections.removeValue(forKey: ObjectIdentifier(connection))
+        httpConnectionEnded(connection)
         if shuttingDown && connections.isEmpty { finishShutdown() }
     }
 

@@ -2,22 +2,35 @@ import Contacts
 import HuddleConfig
 import HuddleJSON
 import HuddlePluginKit
+import HuddleStore
 import Kanban
 import Notes
 
 /// The plugins this server can run, by name, and which of them each
 /// workspace gets.
 ///
-/// Adding a domain: a target under Plugins/, `import` it here and add its
-/// type to `builtIn`, and a `[plugins.<name>]` table in the config. A team's
-/// own package passes its plugins to `HuddleCommand.main(plugins:)` instead.
+/// Adding a domain: a table with `kind = "records"` or `kind = "proxy"`
+/// needs nothing else (PluginRegistry+Kinds.swift builds it). A Swift
+/// plugin is a target under Plugins/, `import`ed here with its type in
+/// `builtIn`, plus a `[plugins.<name>]` table; a team's own package passes
+/// its plugins to `HuddleCommand.main(plugins:)` instead.
 final class PluginRegistry {
     static let builtIn: [WorkspacePlugin.Type] = [ContactsPlugin.self, NotesPlugin.self, KanbanPlugin.self]
 
     struct Entry {
         let name: String
-        let plugin: WorkspacePlugin
         let types: [String]
+        let handler: Handler
+        /// The plugin's entry in `welcome.plugins`.
+        let welcome: JSONValue
+    }
+
+    /// How a plugin's requests run.
+    enum Handler {
+        /// On the store thread, in the request's savepoint: a Swift plugin or a records domain.
+        case local(PluginHandler)
+        /// On the backend first, off every Huddle thread; only its event goes to the store.
+        case proxy(ProxySettings)
     }
 
     private let entries: [String: Entry]
@@ -45,14 +58,22 @@ final class PluginRegistry {
         }
         var entries: [String: Entry] = [:]
         for (name, table) in tables.sorted(by: { $0.key < $1.key }) {
+            if let kind = table[PluginKind.key] {
+                if let entry = Self.entry(name: name, kind: kind, table: table, config: config, report: report) {
+                    entries[name] = entry
+                }
+                continue
+            }
             guard let type = byName[name] else {
                 report("plugins.\(name)",
-                       "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", ")))")
+                       "no plugin named \(name) is registered (known: \(byName.keys.sorted().joined(separator: ", "))), "
+                       + "and the table has no kind (\(PluginKind.configurable.map(\.rawValue).joined(separator: ", ")))")
                 continue
             }
             do {
                 let plugin = try type.init(options: PluginOptions(pluginName: name, table: table))
-                entries[name] = Entry(name: name, plugin: plugin, types: type.messageTypes)
+                entries[name] = Entry(name: name, types: type.messageTypes, handler: .local(plugin.handle),
+                                      welcome: Self.welcome(name, .builtin, type.messageTypes))
             } catch {
                 report(error.key, error.message)
             }
@@ -70,6 +91,14 @@ final class PluginRegistry {
         for entry in entries.values { for type in entry.types { owners[type] = entry.name } }
         ownerOfType = owners
         rules = config.workspaces
+    }
+
+    /// Every enabled proxy plugin's settings; the server starts a backend for each.
+    var proxySettings: [ProxySettings] {
+        entries.values.compactMap { entry in
+            if case .proxy(let settings) = entry.handler { return settings }
+            return nil
+        }
     }
 
     /// The plugins of one workspace, computed once per workspace id.
@@ -99,9 +128,7 @@ struct WorkspacePlugins {
     }
 
     /// The welcome's `plugins` list.
-    var welcomeJSON: JSONValue {
-        .array(entries.map { .object(["name": .string($0.name), "types": .array($0.types.map(JSONValue.string))]) })
-    }
+    var welcomeJSON: JSONValue { .array(entries.map(\.welcome)) }
 }
 
 extension HuddleServer {

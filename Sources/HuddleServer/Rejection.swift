@@ -17,6 +17,9 @@ struct Rejection: Error {
     static let tokenExpired = Rejection(status: 401, code: "token_expired")
     static let workspaceForbidden = Rejection(status: 403, code: "workspace_forbidden")
     static let notFound = Rejection(status: 404, code: "not_found")
+    static let missingAPIKey = Rejection(status: 401, code: "missing_api_key")
+    static let invalidAPIKey = Rejection(status: 401, code: "invalid_api_key")
+    static let sessionRemoved = Rejection(status: 403, code: "session_removed")
 
     static func overCapacity(retryAfterSeconds: Int) -> Rejection {
         Rejection(status: 503, code: "over_capacity", headers: [("Retry-After", String(retryAfterSeconds))])

@@ -8,6 +8,11 @@ import HuddleCore
 /// exposition format is a dozen lines.
 final class ServerMetrics {
     var connectionsAccepted = 0
+    var acceptFailures = 0
+    var connectionsShed = 0
+    var httpConnectionsEvicted = 0
+    var requestTimeouts = 0
+    var idleTimeouts = 0
     var httpRequests = 0
     var upgradesRefused = 0
     var sessionsOpened = 0
@@ -35,6 +40,7 @@ final class ServerMetrics {
 
     struct Gauges {
         let sessions: Int
+        let httpConnections: Int
         let workspaces: Int
         let storageHealthy: Bool
         /// `nil` outside cluster mode.
@@ -54,7 +60,13 @@ final class ServerMetrics {
             metric("huddle_cluster_connected", "gauge", "1 while this node's link to Redis (the cluster) is up.",
                    [("", connected ? "1" : "0")])
         }
+        metric("huddle_http_connections", "gauge", "Connections not yet upgraded to WebSocket.", [("", "\(gauges.httpConnections)")])
         metric("huddle_connections_accepted_total", "counter", "TCP connections accepted.", [("", "\(connectionsAccepted)")])
+        metric("huddle_accept_failures_total", "counter", "Times accept failed for want of file descriptors (EMFILE, ENFILE).", [("", "\(acceptFailures)")])
+        metric("huddle_connections_shed_total", "counter", "Waiting connections closed at once while out of file descriptors.", [("", "\(connectionsShed)")])
+        metric("huddle_http_connections_evicted_total", "counter", "HTTP connections closed to make room under limits.max_http_connections.", [("", "\(httpConnectionsEvicted)")])
+        metric("huddle_http_request_timeouts_total", "counter", "Requests answered 408: not complete within server.request_timeout_ms.", [("", "\(requestTimeouts)")])
+        metric("huddle_http_idle_timeouts_total", "counter", "HTTP connections closed, idle or silent past their timeout.", [("", "\(idleTimeouts)")])
         metric("huddle_http_requests_total", "counter", "HTTP requests parsed.", [("", "\(httpRequests)")])
         metric("huddle_upgrades_refused_total", "counter", "WebSocket upgrades answered with an HTTP error.", [("", "\(upgradesRefused)")])
         metric("huddle_sessions_opened_total", "counter", "WebSocket sessions opened.", [("", "\(sessionsOpened)")])

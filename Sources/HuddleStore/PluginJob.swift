@@ -1,9 +1,14 @@
 import HuddlePluginKit
 
+/// What runs a plugin request on the store thread, inside its savepoint: a
+/// plugin's `handle`, or a step that only returns an outcome decided
+/// elsewhere (a proxy plugin's backend answered before the job was queued).
+public typealias PluginHandler = (PluginRequest, PluginContext) throws -> PluginOutcome
+
 /// One plugin request waiting for the store thread.
 struct PluginJob {
     let request: PluginRequest
-    let plugin: WorkspacePlugin
+    let handle: PluginHandler
     let pluginName: String
     let reply: (PluginReply) -> Void
 }

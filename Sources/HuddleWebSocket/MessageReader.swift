@@ -173,7 +173,7 @@ public struct MessageReader {
             return
         }
         if messageOpcode == .text && !messageValidator.validate(bytes) {
-            throw WebSocketProtocolError(.invalidPayload, "text message is not valid UTF-8")
+            throw .invalidUTF8
         }
         messageBuffer.append(contentsOf: bytes)
     }
@@ -191,7 +191,7 @@ public struct MessageReader {
         }
         guard header.fin, let opcode = messageOpcode else { return }
         if opcode == .text && !messageValidator.isAtBoundary {
-            throw WebSocketProtocolError(.invalidPayload, "text message ends inside a UTF-8 sequence")
+            throw .truncatedUTF8
         }
         messageBuffer.withUnsafeBytes { payload in
             onMessage(opcode == .text ? .text(payload) : .binary(payload))
@@ -207,10 +207,11 @@ public struct MessageReader {
                          onMessage: (WebSocketMessage) -> Void) throws(WebSocketProtocolError) {
         switch opcode {
         case .text:
+            // The same checks, in the same order, as for a message read in pieces,
+            // so the close reason does not depend on how TCP split the bytes.
             var validator = UTF8Validator()
-            guard validator.validate(payload) && validator.isAtBoundary else {
-                throw WebSocketProtocolError(.invalidPayload, "text message is not valid UTF-8")
-            }
+            guard validator.validate(payload) else { throw .invalidUTF8 }
+            guard validator.isAtBoundary else { throw .truncatedUTF8 }
             onMessage(.text(payload))
         case .binary:
             onMessage(.binary(payload))

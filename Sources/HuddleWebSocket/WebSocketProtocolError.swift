@@ -11,4 +11,7 @@ public struct WebSocketProtocolError: Error, Equatable, Sendable, CustomStringCo
     }
 
     public var description: String { "WebSocket close \(closeCode.rawValue): \(reason)" }
+
+    static let invalidUTF8 = WebSocketProtocolError(.invalidPayload, "text message is not valid UTF-8")
+    static let truncatedUTF8 = WebSocketProtocolError(.invalidPayload, "text message ends inside a UTF-8 sequence")
 }

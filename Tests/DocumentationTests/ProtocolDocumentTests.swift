@@ -60,3 +60,24 @@ private func undocumented(_ names: some Sequence<String>) throws -> [String] {
         #expect(!text.contains("PROTOCOL.md"), "\(path) cites a protocol file outside the repository")
     }
 }
+
+@Test func everyRecordsTypeOptionAndProblemIsDocumented() throws {
+    let types = try Repository.captures(of: #"(?m)^    case ([a-z`, ]+)$"#, inSwiftUnder: "Plugins/Records/FieldType.swift")
+        .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") } }
+    let fieldOptions = try Repository.captures(of: #"static let [\w`]+ = "([a-z_]+)""#,
+                                               inSwiftUnder: "Plugins/Records/FieldType.swift")
+    let tableOptions = try Repository.captures(of: #"static let \w+Option = "([a-z_]+)""#,
+                                               inSwiftUnder: "Plugins/Records/RecordsDomain.swift")
+    let problems = try Repository.captures(of: #"Self\("([a-z_]+)"\)"#, inSwiftUnder: "Plugins/Records")
+    #expect(types.count == 12 && fieldOptions.count >= 10 && tableOptions.count == 4 && problems == ["not_in_list"],
+            "the scans find the records vocabulary")
+    #expect(try undocumented(types + fieldOptions + tableOptions + problems) == [],
+            "add each to docs/protocol.md §7 (Records domains)")
+}
+
+@Test func everyProxyOptionIsDocumented() throws {
+    let options = try Repository.captures(of: #"options\.(?:value|int|names)\("([a-z_]+)""#,
+                                          inSwiftUnder: "Sources/HuddleServer/Proxy/ProxySettings.swift")
+    #expect(options == ["url", "actions", "secret", "timeout_ms", "max_in_flight"], "the scan finds the proxy options")
+    #expect(try undocumented(options) == [], "add each to docs/protocol.md §7 (Proxy domains)")
+}

@@ -41,6 +41,8 @@ private let boundedKeys = [
     BoundedKey(section: "server", name: "port", range: 0...65535),
     BoundedKey(section: "server", name: "shutdown_timeout_ms", range: 0...600_000),
     BoundedKey(section: "server", name: "relay_batch_ms", range: 0...1000),
+    BoundedKey(section: "server", name: "request_timeout_ms", range: 100...600_000),
+    BoundedKey(section: "server", name: "idle_timeout_ms", range: 100...3_600_000),
     BoundedKey(section: "storage", name: "history_limit", range: 1...100_000_000),
     BoundedKey(section: "presence", name: "heartbeat_ms", range: 1000...600_000),
     BoundedKey(section: "presence", name: "grace_ms", range: 0...600_000),
@@ -52,6 +54,7 @@ private let boundedKeys = [
     BoundedKey(section: "limits", name: "burst", range: 1...100_000),
     BoundedKey(section: "limits", name: "max_send_buffer_bytes", range: 4096...1_073_741_824),
     BoundedKey(section: "limits", name: "max_connections", range: 1...10_000_000),
+    BoundedKey(section: "limits", name: "max_http_connections", range: 1...1_000_000),
     BoundedKey(section: "limits", name: "max_pending_requests", range: 1...100_000),
     BoundedKey(section: "cluster", name: "node_ttl_ms", range: 1000...60_000),
 ]
@@ -77,7 +80,8 @@ func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
 
 @Test func everyRangedKeyIsInTheRangeTable() {
     let ranged = ConfigKey.catalog.filter { !["server.host", "auth.mode", "auth.jwt_secret", "auth.allowed_origins",
-                                             "storage.path", "storage.postgres_url", "cluster.redis_url", "cluster.node_id", "diagnostics.echo",
+                                             "storage.path", "storage.postgres_url", "cluster.redis_url", "cluster.node_id", "auth.api_keys",
+                                             "diagnostics.echo",
                                              "log.level"].contains($0.path) }
     #expect(Set(ranged.map(\.path)) == Set(boundedKeys.map(\.testDescription)))
 }
@@ -181,4 +185,40 @@ func malformedOriginIsAProblem(origin: String) throws {
 @Test func arrayWithANonStringElementNamesTheElement() throws {
     let problems = try loadProblems(file: "[auth]\nallowed_origins = [\"*\", 3]\n")
     #expect(problems.map(\.message) == ["must be an array of strings, but element 1 is an integer (3)"])
+}
+
+/// Found by scripts/fuzz config: toml++ asserts (aborting the process) on a
+/// table header whose key starts with a character no key can start with.
+@Test(arguments: ["[?server]\nport = 1\n", "  [[.a]]\n", "[\nserver]\n", "x = 1\n[ #]\n", "\u{FEFF}[?server]\n"])
+func fuzzTableHeaderWithoutAKeyIsAProblemNotACrash(text: String) throws {
+    let problems = try loadProblems(file: text)
+    #expect(problems.count == 1)
+    #expect(problems.first?.message.hasPrefix("a table header must start with a key") == true)
+}
+
+/// Found by scripts/fuzz config: toml++ asserts on a `}` where an array expects a value.
+@Test(arguments: ["[plugins.kanban]\nwip_limits = { \"A\" = [ \n}\n", "[cursor]\nmax_hz = [1,}\n"])
+func fuzzBraceWhereAnArrayExpectsAValueIsAProblemNotACrash(text: String) throws {
+    let problems = try loadProblems(file: text)
+    #expect(problems.count == 1)
+    #expect(problems.first?.message.hasPrefix("an array needs a value") == true)
+}
+
+@Test func headersArraysAndStringsThatLookAlikeStillLoad() throws {
+    let text = #"""
+        ["server"]
+        port = 1
+        [ 'log' ]
+        level = "info" # [?not a header}
+        [plugins.kanban]
+        columns = [
+          "[?A", 'B}', """
+        [?C
+        """,
+          "D\"}",
+        ]
+        wip_limits = { "[?A" = 1 }
+
+        """#
+    #expect(try loadProblems(file: text).isEmpty)
 }

@@ -37,7 +37,8 @@ private final class TwoNodes {
             case .typing(let session, let targetName, let stop):
                 target.applyRemote(hub.remoteTyping(session: session.id, node: node, target: targetName, stop: stop))
             case .cursor(let workspace, let message):
-                target.applyRemote(hub.remoteCursor(workspace: workspace.id, message: message.bytes))
+                target.applyRemote(hub.remoteBroadcast(workspace: workspace.id, type: "cursor", message: message.bytes,
+                                                       droppable: true))
             case .vacated(let workspace):
                 source.hub.forgetRemoteSessions(of: workspace)
             }

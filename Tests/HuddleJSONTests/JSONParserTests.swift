@@ -42,3 +42,29 @@ func rejectsInvalidDocuments(text: String) {
     #expect(members == nil)
     #expect(throws: JSONParseError.self) { try Array("{\"a\":1".utf8).withUnsafeBytes { try JSONParser.topLevelMembers($0) } }
 }
+
+/// Found by scripts/fuzz envelope: the validating scan passed a number past
+/// Double's range that the full parse refuses, and the envelope decoder
+/// treats a scanned span that fails to parse as a broken invariant (a crash).
+@Test(arguments: ["1e999", "-1E+400", String(repeating: "9", count: 400)])
+func fuzzNumberPastDoubleRangeIsRefusedByTheScanToo(number: String) {
+    #expect(throws: JSONParseError.self) {
+        try Array(#"{"type":"ping","id":\#(number)}"#.utf8).withUnsafeBytes { try JSONParser.topLevelMembers($0) }
+    }
+    #expect(throws: JSONParseError.self) { try JSONParser.parse(number) }
+}
+
+@Test func scanAcceptsLargeNumbersInsideDoubleRange() throws {
+    let text = Array(#"{"a":1e308,"b":-2.5E-400,"c":123456789012345678901234567890}"#.utf8)
+    #expect(try text.withUnsafeBytes { try JSONParser.topLevelMembers($0) }?.count == 3)
+}
+
+/// Found by scripts/fuzz envelope: the scan passed a lone surrogate escape
+/// (`\ud8a8` with no low half) that the full parse refuses.
+@Test(arguments: [#""\ud8a8oa""#, #""\udc00""#, #""\ud800\u0041""#])
+func fuzzLoneSurrogateEscapeIsRefusedByTheScanToo(string: String) {
+    #expect(throws: JSONParseError.self) {
+        try Array(#"{"type":"cursor","data":{"x":\#(string)}}"#.utf8).withUnsafeBytes { try JSONParser.topLevelMembers($0) }
+    }
+    #expect(throws: JSONParseError.self) { try JSONParser.parse(string) }
+}

@@ -186,7 +186,9 @@ private func followsPattern(_ bytes: [UInt8]) -> Bool {
             server.write(patternBuffer(count: largeWriteSize))
             queuedThisTurnIsNotBacklog = server.pendingWriteBytes == largeWriteSize && server.backlogBytes == 0
             server.closeAfterFlush()
-            readerDelay.start(afterMs: 50) {
+            readerDelay.start(afterMs: 50, repeatMs: 10) {
+                // Under a sanitizer the first loop turn can outlast 50 ms: wait for the flush.
+                guard server.backlogBytes > 0 else { return }
                 pendingWhileReaderIdle = server.pendingWriteBytes
                 backlogWhileReaderIdle = server.backlogBytes
                 readerDelay.close()

@@ -3,55 +3,23 @@ import HuddleJSON
 import HuddleTestSupport
 import Testing
 
+/// Short timings, so faults show within a test's patience.
+private let clusterTimings = ["HUDDLE_PRESENCE_GRACE_MS": "1500", "HUDDLE_CLUSTER_NODE_TTL_MS": "2000",
+                              "HUDDLE_TYPING_TTL_MS": "5000"]
+
 /// Real nodes on one real Redis and one PostgreSQL database: every promise
 /// of the protocol across nodes, and the faults (issue: cluster).
-private final class TestCluster {
-    let redis: RedisServer
-    let storage: String
-    private let directory: TemporaryDirectory
-    private(set) var nodes: [String: ServerProcess] = [:]
-    static let timings = ["HUDDLE_PRESENCE_GRACE_MS": "1500", "HUDDLE_CLUSTER_NODE_TTL_MS": "2000",
-                          "HUDDLE_TYPING_TTL_MS": "5000"]
-
-    init(nodes names: [String]) throws {
-        redis = try RedisServer()
-        directory = try TemporaryDirectory(prefix: "huddle-cluster")
-        storage = try TestStorage.freshArgument(file: "unused", in: directory)
-        for name in names { try start(name) }
-    }
-
-    @discardableResult
-    func start(_ name: String) throws -> ServerProcess {
-        let node = try ServerProcess(environment: Self.timings.merging([
-            "HUDDLE_CLUSTER_REDIS_URL": redis.url, "HUDDLE_CLUSTER_NODE_ID": name,
-        ]) { $1 }, storage: storage)
-        nodes[name] = node
-        return node
-    }
-
-    subscript(name: String) -> ServerProcess { nodes[name]! }
-
-    /// Waits until every node hears Redis (`/healthz` says so).
-    func waitUntilLinked() throws {
-        for node in nodes.values {
-            try waitUntil("node linked to Redis") {
-                try node.get("/healthz").json?["cluster"]?["redis"] == "connected"
-            }
-        }
-    }
-}
-
 @Suite(.enabled(if: TestStorage.isPostgres, "a cluster shares PostgreSQL (scripts/test runs this on its test server)"))
 struct ClusterEndToEndTests {
     @Test func sessionsOnTwoNodesSeeEachOthersPresenceTypingAndCursors() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b", "node-c"])
+        let cluster = try ClusterProcess(nodes: 3, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let alice = try cluster["node-a"].join("crm", user: "alice", name: "Alice")
-        let bob = try cluster["node-b"].join("crm", user: "bob", name: "Bob")
+        let alice = try cluster.nodes[0].join("crm", user: "alice", name: "Alice")
+        let bob = try cluster.nodes[1].join("crm", user: "bob", name: "Bob")
         #expect(bob.welcome["presence"]?.arrayValue?.map { $0["user"] } == ["alice", "bob"])
         #expect(try alice.waitFor("presence.join")["user"] == "bob")
 
-        let aliceOnB = try cluster["node-b"].join("crm", user: "alice", name: "Alice")
+        let aliceOnB = try cluster.nodes[1].join("crm", user: "alice", name: "Alice")
         #expect(try bob.waitFor("presence.join")["sessions"] == 2)
         #expect(aliceOnB.welcome["presence"]?.arrayValue?.first?["sessions"]?.arrayValue?.count == 2)
 
@@ -65,7 +33,7 @@ struct ClusterEndToEndTests {
 
         // The same presence document from every node, the one without sessions too.
         try waitUntil("every node answers the same presence") {
-            let documents = try ["node-a", "node-b", "node-c"].map { try cluster[$0].get("/api/workspaces/crm/presence").json }
+            let documents = try cluster.nodes.map { try $0.get("/api/workspaces/crm/presence").json }
             return documents[0]?["count"] == 2 && documents.allSatisfy { $0 == documents[0] }
         }
 
@@ -74,10 +42,10 @@ struct ClusterEndToEndTests {
     }
 
     @Test func writesFromTwoNodesAtOnceArriveEverywhereInSeqOrderWithoutGapsOrDuplicates() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b"])
+        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let alice = try cluster["node-a"].join("notes", user: "alice")
-        let bob = try cluster["node-b"].join("notes", user: "bob")
+        let alice = try cluster.nodes[0].join("notes", user: "alice")
+        let bob = try cluster.nodes[1].join("notes", user: "bob")
         _ = try alice.waitFor("presence.join")
         let perWriter = 25
         for i in 0..<perWriter {
@@ -103,14 +71,14 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aSessionDroppedOnOneNodeResumesOnAnotherWithNoLeaveAndNoJoin() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b"])
+        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let bob = try cluster["node-b"].join("resume", user: "bob")
-        let alice = try cluster["node-a"].join("resume", user: "alice")
+        let bob = try cluster.nodes[1].join("resume", user: "bob")
+        let alice = try cluster.nodes[0].join("resume", user: "alice")
         _ = try bob.waitFor("presence.join")
         // At once: node B may hear of the drop after the client reaches it.
         alice.client.abort()
-        let back = try cluster["node-b"].join("resume", user: "alice", query: "session=\(alice.session)")
+        let back = try cluster.nodes[1].join("resume", user: "alice", query: "session=\(alice.session)")
         #expect(back.welcome["resumed"] == true)
         #expect(back.session == alice.session)
         Thread.sleep(forTimeInterval: 2.5) // past the grace period: a leave would have come by now
@@ -120,51 +88,51 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aNodeKilledWithSigkillLosesItsSessionsWithinTheNodeTTL() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b"])
+        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let bob = try cluster["node-b"].join("crash", user: "bob")
-        let alice = try cluster["node-a"].join("crash", user: "alice")
+        let bob = try cluster.nodes[1].join("crash", user: "bob")
+        let alice = try cluster.nodes[0].join("crash", user: "alice")
         _ = try bob.waitFor("presence.join")
         try alice.send(["type": "typing", "data": ["target": "t", "active": true]])
         _ = try bob.waitFor("typing")
-        cluster["node-a"].kill()
+        cluster.nodes[0].kill()
         let leave = try bob.waitFor("presence.leave", timeout: 2.0 + 1.0 + 1.0)
         #expect(leave["user"] == "alice" && leave["reason"] == "timeout" && leave["sessions"] == 0)
         #expect(bob.client.skipped.contains { $0["type"] == "typing" && $0["reason"] == "left" })
     }
 
     @Test func aRollingRestartShowsNoFlickerAndSessionsThatDoNotReturnLeaveWithShutdown() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b"])
+        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let bob = try cluster["node-b"].join("rolling", user: "bob")
-        let alice = try cluster["node-a"].join("rolling", user: "alice")
-        let carol = try cluster["node-a"].join("rolling", user: "carol")
+        let bob = try cluster.nodes[1].join("rolling", user: "bob")
+        let alice = try cluster.nodes[0].join("rolling", user: "alice")
+        let carol = try cluster.nodes[0].join("rolling", user: "carol")
         _ = try bob.waitFor("presence.join", where: { $0["user"] == "carol" })
         let before = bob.client.skipped.count
         // SIGTERM, as a rolling restart sends it; the client answers the 1001 at once.
-        kill(cluster["node-a"].pid, SIGTERM)
+        kill(cluster.nodes[0].pid, SIGTERM)
         #expect(try alice.client.expectClose() == 1001)
         _ = carol
-        let back = try cluster["node-b"].join("rolling", user: "alice", query: "session=\(alice.session)")
+        let back = try cluster.nodes[1].join("rolling", user: "alice", query: "session=\(alice.session)")
         #expect(back.welcome["resumed"] == true)
-        #expect(cluster["node-a"].stop() == 0)
+        #expect(cluster.nodes[0].stop() == 0)
         let leave = try bob.waitFor("presence.leave", timeout: 5)
         #expect(leave["user"] == "carol" && leave["reason"] == "shutdown")
         #expect(!bob.client.skipped[before...].contains { $0["user"] == "alice" && ($0["type"] == "presence.leave" || $0["type"] == "presence.join") })
     }
 
     @Test func aRedisOutageKeepsNodesServingAndConvergesAfterwards() throws {
-        let cluster = try TestCluster(nodes: ["node-a", "node-b"])
+        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
         try cluster.waitUntilLinked()
-        let bob = try cluster["node-b"].join("outage", user: "bob")
-        let alice = try cluster["node-a"].join("outage", user: "alice")
-        let erin = try cluster["node-a"].join("outage", user: "erin")
+        let bob = try cluster.nodes[1].join("outage", user: "bob")
+        let alice = try cluster.nodes[0].join("outage", user: "alice")
+        let erin = try cluster.nodes[0].join("outage", user: "erin")
         _ = try bob.waitFor("presence.join", where: { $0["user"] == "erin" })
 
         cluster.redis.kill()
-        try waitUntil("node-a sees Redis gone") { try cluster["node-a"].get("/healthz").json?["cluster"]?["redis"] == "disconnected" }
+        try waitUntil("node-a sees Redis gone") { try cluster.nodes[0].get("/healthz").json?["cluster"]?["redis"] == "disconnected" }
         // Each node goes on serving its own sessions.
-        let dave = try cluster["node-a"].join("outage", user: "dave")
+        let dave = try cluster.nodes[0].join("outage", user: "dave")
         _ = try alice.waitFor("presence.join", where: { $0["user"] == "dave" })
         try alice.send(["type": "notes.add", "id": "n1", "data": ["subject": "contact:1", "body": "during the outage"]])
         #expect(try alice.waitFor("ack")["seq"] == 1)
@@ -185,5 +153,24 @@ struct ClusterEndToEndTests {
         }
         try bob.send(["type": "notes.add", "id": "n2", "data": ["subject": "contact:1", "body": "after"]])
         #expect(try alice.waitFor("notes.added", where: { $0["seq"] == 2 })["seq"] == 2)
+    }
+
+    @Test func theServerAPIWorksFromAnyNodeAndCoversEveryNode() throws {
+        let cluster = try ClusterProcess(nodes: 3, environment: clusterTimings)
+        try cluster.waitUntilLinked()
+        let alice = try cluster.nodes[0].join("api", user: "alice")
+        let bob = try cluster.nodes[1].join("api", user: "bob")
+        _ = try alice.waitFor("presence.join")
+        let other = cluster.nodes[2]
+        #expect(try other.post("/api/workspaces/api/publish", json: ["type": "app.hello", "data": ["n": 1]]).status == 200)
+        #expect(try bob.waitFor("app.hello")["data"] == ["n": 1])
+        #expect(try alice.waitFor("app.hello")["by"] == ["user": "server"])
+        #expect(try other.get("/api/workspaces").json?["workspaces"] == [["workspace": "api", "users": 2, "sessions": 2]])
+        let sessions = try other.get("/api/workspaces/api/sessions").json?["sessions"]?.arrayValue ?? []
+        #expect(Set(sessions.compactMap { $0["session"]?.stringValue }) == [alice.session, bob.session])
+        #expect(try other.post("/api/users/alice/disconnect", json: [:]).status == 200)
+        #expect(try alice.client.expectClose() == 4003)
+        let leave = try bob.waitFor("presence.leave")
+        #expect(leave["user"] == "alice" && leave["reason"] == "kicked")
     }
 }

@@ -121,9 +121,6 @@ import Testing
         for i in 0..<6 { try member.send(["type": "ping", "id": .int(i)]) }
         let refused = try member.waitFor("error")
         #expect(refused["code"] == "rate_limited" && refused["retry_after_ms"]?.intValue != nil)
-        let metrics = try HTTPTestClient.request(port: server.port, method: "GET", path: "/metrics")
-        let line = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
-            .first { $0.hasPrefix("huddle_rate_limited_total ") }
-        #expect(line.flatMap { Int($0.split(separator: " ")[1]) } ?? 0 >= 1)
+        #expect(try server.metric("huddle_rate_limited_total") ?? 0 >= 1)
     }
 }

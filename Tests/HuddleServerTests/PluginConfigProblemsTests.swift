@@ -39,7 +39,7 @@ private func problems(file contents: String, environment: [String: String] = [:]
 
 @Test func unregisteredPluginNamesItsTable() throws {
     #expect(try problems(file: "[plugins.notes]\n[plugins.deals]\n")
-        == ["FILE:2:1: plugins.deals: no plugin named deals is registered (known: contacts, kanban, notes)"])
+        == ["FILE:2:1: plugins.deals: no plugin named deals is registered (known: contacts, kanban, notes), and the table has no kind (records, proxy)"])
 }
 
 @Test func brokenPluginTableGetsNoFollowOnWorkspaceProblem() throws {
@@ -83,5 +83,5 @@ private func problems(file contents: String, environment: [String: String] = [:]
 
 @Test func unregisteredPluginFromTheEnvironmentNamesTheVariable() throws {
     #expect(try problems(file: "", environment: ["HUDDLE_PLUGINS_DEALS_STAGES": #"["Open"]"#])
-        == ["environment HUDDLE_PLUGINS_DEALS_STAGES: plugins.deals: no plugin named deals is registered (known: contacts, kanban, notes)"])
+        == ["environment HUDDLE_PLUGINS_DEALS_STAGES: plugins.deals: no plugin named deals is registered (known: contacts, kanban, notes), and the table has no kind (records, proxy)"])
 }

@@ -105,6 +105,26 @@ import Testing
         try a.send(["type": "ping", "id": "p1"])
         #expect(try a.waitFor("pong")["id"] == "p1")
     }
+
+    /// Found by scripts/fuzz envelope: an id past Double's range passed the
+    /// envelope scan and then failed to decode, which stopped the server.
+    @Test func fuzzIdPastDoubleRangeIsBadJSONNotACrash() throws {
+        let a = try server.join("errors", user: "fuzz")
+        try a.client.send(text: #"{"type":"ping","id":1e999}"#)
+        #expect(try a.waitFor("error")["code"] == "bad_json")
+        try a.send(["type": "ping", "id": "still-here"])
+        #expect(try a.waitFor("pong")["id"] == "still-here")
+    }
+
+    /// Found by scripts/fuzz envelope: a lone surrogate escape inside `data`
+    /// passed the envelope scan and then failed to decode.
+    @Test func fuzzLoneSurrogateInDataIsBadJSONNotACrash() throws {
+        let a = try server.join("errors", user: "fuzz2")
+        try a.client.send(text: #"{"type":"presence.set","data":{"focus":"\ud8a8"}}"#)
+        #expect(try a.waitFor("error")["code"] == "bad_json")
+        try a.send(["type": "ping", "id": "still-here"])
+        #expect(try a.waitFor("pong")["id"] == "still-here")
+    }
 }
 
 @Suite struct HeartbeatTests {

@@ -45,21 +45,14 @@ struct Member {
     }
 }
 
-/// Polls `condition` until it holds; for states no message announces.
-func waitUntil(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(20_000)
-    }
-    throw WaitTimeout(what: what)
-}
-
-struct WaitTimeout: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting until \(what)" }
-}
-
 extension ServerProcess {
     var openSessions: Int { (try? get("/healthz").json?["connections"]?.intValue) ?? -1 }
+
+    /// The value of an unlabelled metric, as `/metrics` shows it now.
+    func metric(_ name: String) throws -> Int? {
+        let answer = try HTTPTestClient.request(port: port, method: "GET", path: "/metrics")
+        let line = String(decoding: answer.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Int($0.split(separator: " ")[1]) }
+    }
 }

@@ -10,9 +10,10 @@ struct HTTPResponseReader {
     private static let crlf: [UInt8] = [13, 10]
     private static let headTerminator: [UInt8] = [13, 10, 13, 10]
 
-    init(socket: TestSocket, deadline: ContinuousClock.Instant) {
+    init(socket: TestSocket, deadline: ContinuousClock.Instant, buffered: [UInt8] = []) {
         self.socket = socket
         self.deadline = deadline
+        self.buffered = buffered
     }
 
     mutating func readHead() throws -> (status: Int, headers: [(String, String)]) {

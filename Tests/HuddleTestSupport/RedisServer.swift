@@ -98,7 +98,7 @@ public final class RedisServer {
     }
 
     /// A loopback port nobody listens on right now (bind to 0, read, close).
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw StartFailure(description: "socket() failed: errno \(errno)") }
         defer { close(descriptor) }

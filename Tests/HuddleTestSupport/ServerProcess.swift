@@ -16,18 +16,27 @@ public final class ServerProcess {
     private let logPath: String
     private let directory: TemporaryDirectory
 
-    /// Starts `huddle serve --port 0` and waits for its ready line.
+    /// Starts `huddle serve` and waits for its ready line.
     /// `environment` adds `HUDDLE_*` settings; `storage` reuses another
-    /// server's storage (restart tests).
+    /// server's storage (restart tests); `port` 0 takes any free one, another
+    /// comes back on a port a load balancer already names (cluster restarts);
+    /// `fileLimit` starts it with that many descriptors at most (soft and hard, as `ulimit -n`).
     public init(environment: [String: String] = [:], arguments: [String] = [], storage: String? = nil,
-                readyTimeout: Double = 30) throws {
+                port: Int = 0, fileLimit: Int? = nil, readyTimeout: Double = 30) throws {
         directory = try TemporaryDirectory(prefix: "huddle-e2e")
         self.storage = try storage ?? TestStorage.freshArgument(file: "huddle.sqlite", in: directory)
         logPath = directory.file("stderr.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--storage", self.storage] + arguments
+        let serve = ["serve", "--host", "127.0.0.1", "--port", String(port), "--storage", self.storage] + arguments
+        if let fileLimit {
+            // The shell lowers both limits, so the server cannot raise its own back.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.executable.path] + serve
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = serve
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUDDLE_") }
         env["HUDDLE_LOG_LEVEL"] = env["HUDDLE_TEST_LOG_LEVEL"] ?? "warning"
         for (key, value) in environment { env[key] = value }
@@ -37,7 +46,7 @@ public final class ServerProcess {
         // A file, not a pipe: a chatty server must never block on a full pipe.
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
-        port = try Self.readReadyLine(from: output.fileHandleForReading, timeout: readyTimeout, process: process)
+        self.port = try Self.readReadyLine(from: output.fileHandleForReading, timeout: readyTimeout, process: process)
     }
 
     deinit {
@@ -72,6 +81,9 @@ public final class ServerProcess {
     }
 
     public var pid: Int32 { process.processIdentifier }
+
+    /// False once the server has exited (stopped, killed or crashed).
+    public var isRunning: Bool { process.isRunning }
 
     /// What the server logged to stderr so far (for failure messages).
     public func standardError() -> String {

@@ -124,3 +124,14 @@ func closeWithCodeNotAllowedOnTheWireClosesWith1002(code: UInt16) {
     }
     #expect(first != nil && first == second)
 }
+
+/// Found by scripts/fuzz frame-reader: a text frame that ends inside a UTF-8
+/// sequence closed with a different reason when it arrived whole than when it
+/// arrived in pieces.
+@Test func fuzzTruncatedUTF8GivesTheSameCloseReasonWholeOrSplit() {
+    let frame = clientFrame(.text, [0x61, 0xE2, 0x82])
+    let whole = readAll(frame).error
+    let split = readChunks(frame.map { [$0] }).error
+    #expect(whole == split)
+    #expect(whole?.reason == "text message ends inside a UTF-8 sequence")
+}

@@ -10,7 +10,6 @@ Environment: HUDDLE_BIN (default .build/debug/huddle), CHROMIUM_BIN
 """
 import os
 import re
-import signal
 import subprocess
 import threading
 import uuid
@@ -22,7 +21,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
+from cluster import Cluster
 from huddle_tab import Tab
+from processes import terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "test-output"
@@ -117,12 +118,7 @@ class ServerProcess:
     def stop(self):
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(SERVER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, SERVER_STOP_TIMEOUT_S)
         self.process = None
 
 
@@ -158,6 +154,14 @@ def own_server(tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def cluster():
+    """Three nodes behind nginx, started by `scripts/cluster` itself (with this build's huddle)."""
+    running = Cluster(ROOT, server_env(HUDDLE_BIN=str(server_binary()))).start()
+    yield running
+    running.stop()
+
+
 def mint_token(user, name):
     """What a tester runs: `huddle token --user U --name N`, with the server's secret."""
     env = server_env(HUDDLE_AUTH_MODE="jwt", HUDDLE_AUTH_JWT_SECRET=JWT_SECRET)
@@ -166,13 +170,14 @@ def mint_token(user, name):
     return result.stdout.strip()
 
 
-def make_driver(width, height):
+def make_driver(width, height, network_log=False):
+    """`network_log` keeps Chromium's network events (`driver.get_log("performance")`)."""
     options = Options()
     options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if network_log else {})})
     service = Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(options=options, service=service)
     # The window size includes browser chrome; pin the page's viewport itself.
@@ -186,8 +191,8 @@ def open_tab(server, request):
     """`open_tab()` starts a new isolated browser; screenshots of all of them are saved if the test fails."""
     tabs = []
 
-    def factory(width=VIEWPORT[0], height=VIEWPORT[1], base_url=None):
-        tab = Tab(make_driver(width, height), base_url or server)
+    def factory(width=VIEWPORT[0], height=VIEWPORT[1], base_url=None, network_log=False):
+        tab = Tab(make_driver(width, height, network_log), base_url or server)
         tabs.append(tab)
         return tab
 

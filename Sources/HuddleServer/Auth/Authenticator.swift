@@ -14,10 +14,36 @@ struct Authenticator {
 
     let mode: AuthMode
     let jwt: JWT?
+    let apiKeys: [[UInt8]]
+    /// Who a backend's API key acts as (docs/protocol.md §12).
+    static let serverIdentity = Identity(userID: "server", name: "server", role: Role.admin.rawValue)
 
     init(config: HuddleConfig) {
         mode = config.auth.mode
         jwt = config.auth.jwtSecret.map { JWT(secret: Array($0.utf8)) }
+        apiKeys = config.auth.apiKeys.map { Array($0.utf8) }
+    }
+
+    /// `Authorization: apikey <key>`: the server identity for a configured
+    /// key (compared in constant time), a refusal for any other, `nil`
+    /// without that header.
+    func apiKeyIdentity(_ request: HTTPRequest) -> Result<Identity?, Rejection> {
+        guard let header = request.headers["Authorization"] else { return .success(nil) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "apikey" else { return .success(nil) }
+        let given = Array(parts[1].trimmingCharacters(in: .whitespaces).utf8)
+        let known = apiKeys.reduce(false) { found, key in HMACSHA256.constantTimeEqual(key, given) || found }
+        return known ? .success(Self.serverIdentity) : .failure(.invalidAPIKey)
+    }
+
+    /// The server API's endpoints: an API key, never a user's token. In dev
+    /// mode with no key configured they are open, as the rest of `/api` is.
+    func serverAPIIdentity(_ request: HTTPRequest) -> Result<Identity, Rejection> {
+        switch apiKeyIdentity(request) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let identity?): return .success(identity)
+        case .success(nil): return mode == .dev && apiKeys.isEmpty ? .success(Self.serverIdentity) : .failure(.missingAPIKey)
+        }
     }
 
     /// Step 1 of the upgrade checks: the dev-mode `user`/`name` query, validated

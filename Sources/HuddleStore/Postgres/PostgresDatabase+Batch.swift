@@ -117,7 +117,7 @@ extension PostgresDatabase {
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
         let outcome: PluginOutcome
         do {
-            outcome = try job.plugin.handle(request, context: context)
+            outcome = try job.handle(request, context)
             if let failure = records.storageFailure { throw BatchFailure(cause: failure) }
             if let mistake = try settle(connection, own: index, rolledBack: rolledBack) { throw mistake }
         } catch let failure as BatchFailure {

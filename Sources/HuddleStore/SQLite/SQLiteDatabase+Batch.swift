@@ -47,7 +47,7 @@ extension SQLiteDatabase {
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
         let outcome: PluginOutcome
         do {
-            outcome = try job.plugin.handle(request, context: context)
+            outcome = try job.handle(request, context)
             if let failure = records.storageFailure { throw BatchFailure(cause: failure) }
         } catch let failure as BatchFailure {
             throw failure

@@ -1,23 +1,24 @@
-import HuddlePluginKit
-
-/// Where a page of `contacts.list` ended: the last contact's sort key and id.
+/// Where a page of a listing ended: the last record's sort key and id
+/// (contacts sort by lowercased name, records domains by `created_at`).
 ///
-/// Clients see it as an opaque token (`next`, passed back as `after`): the
-/// hex of a small JSON array. Hex keeps it URL- and JSON-safe without
-/// Foundation; the next page starts after this position, so contacts added
-/// or removed between pages neither repeat nor shift the listing.
-struct ContactCursor: Comparable {
-    /// The lowercased name: contacts are listed by name, case-insensitively.
-    let sortKey: String
-    let id: String
+/// Clients see it as an opaque token (`next`): the hex of a small JSON
+/// array. Hex keeps it URL- and JSON-safe without Foundation; the next page
+/// starts after this position, so records added or removed between pages
+/// neither repeat nor shift the listing.
+public struct ListCursor: Comparable, Sendable {
+    /// What the listing is ordered by.
+    public let sortKey: String
+    /// The record's id, which breaks ties.
+    public let id: String
 
-    init(sortKey: String, id: String) {
+    /// The position of a record with `sortKey` and `id`.
+    public init(sortKey: String, id: String) {
         self.sortKey = sortKey
         self.id = id
     }
 
     /// Decodes a token made by `token`; `nil` for anything else.
-    init?(token: String) {
+    public init?(token: String) {
         guard let bytes = Self.bytes(fromHex: token),
               let decoded = try? JSONParser.parse(bytes),
               case .array(let parts) = decoded, parts.count == 2,
@@ -26,13 +27,15 @@ struct ContactCursor: Comparable {
         self.init(sortKey: sortKey, id: id)
     }
 
-    var token: String {
+    /// The opaque token clients pass back.
+    public var token: String {
         let digits = Array("0123456789abcdef".utf8)
         let bytes = JSONValue.array([.string(sortKey), .string(id)]).encoded()
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
     }
 
-    static func < (lhs: ContactCursor, rhs: ContactCursor) -> Bool {
+    /// Listing order: by sort key, then id.
+    public static func < (lhs: ListCursor, rhs: ListCursor) -> Bool {
         (lhs.sortKey, lhs.id) < (rhs.sortKey, rhs.id)
     }
 

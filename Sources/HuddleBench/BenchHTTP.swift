@@ -1,0 +1,39 @@
+import HuddleJSON
+import HuddleLoop
+
+/// One `GET` on the generator's loop, for the checks after a run
+/// (`/api/.../events`, `/api/.../presence`): `Connection: close`, so the
+/// response ends with the stream.
+enum BenchHTTP {
+    struct Failure: Error {
+        let message: String
+    }
+
+    static func getJSON(loop: EventLoop, host: String, port: Int, path: String,
+                        completion: @escaping (Result<JSONValue, Failure>) -> Void) {
+        TCPConnection.connect(loop: loop, host: host, port: port) { result in
+            guard case .success(let connection) = result else {
+                completion(.failure(Failure(message: "GET \(path): cannot connect")))
+                return
+            }
+            var response: [UInt8] = []
+            connection.onRead = { bytes in response.append(contentsOf: bytes) }
+            connection.onClose = { _ in completion(parse(response, path: path)) }
+            connection.startReading()
+            connection.write(Array("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8))
+        }
+    }
+
+    private static func parse(_ response: [UInt8], path: String) -> Result<JSONValue, Failure> {
+        let separator = Array("\r\n\r\n".utf8)
+        guard response.starts(with: Array("HTTP/1.1 200".utf8)),
+              let end = (0...max(0, response.count - separator.count)).first(where: {
+                  response[$0..<min($0 + separator.count, response.count)].elementsEqual(separator)
+              }),
+              let body = try? JSONParser.parse(Array(response[(end + separator.count)...])) else {
+            let statusLine = String(decoding: response.prefix { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
+            return .failure(Failure(message: "GET \(path): \(statusLine.isEmpty ? "no answer" : statusLine)"))
+        }
+        return .success(body)
+    }
+}
