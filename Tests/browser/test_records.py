@@ -1,7 +1,6 @@
 """The generic table for a records plugin (issue 15): built from welcome.plugins' field schema, live in two tabs.
 
-Runs against a server configured with `[plugins.deals] kind = "records"`; the
-`records_server` fixture skips while the server does not support that yet.
+Runs against a server configured with `[plugins.deals] kind = "records"`.
 """
 from selenium.webdriver.support.ui import Select
 

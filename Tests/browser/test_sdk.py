@@ -4,6 +4,7 @@ The page records every frame it receives and sends (`window.wire`) and every
 lifecycle event (`window.events`); the tests drive the SDK's public API and
 check what reached the other side.
 """
+import json
 import urllib.request
 from urllib.parse import urlencode
 
@@ -232,6 +233,38 @@ def test_sdk_token_provider_is_asked_on_every_connect(open_tab, sdk_page, jwt_se
     page.wait_state("online")
 
     assert page.js("return window.tokenCalls") == 2
+
+
+def post(server, path, body):
+    """What a CRM's backend does (dev mode: the server API is open without a key)."""
+    request = urllib.request.Request(f"{server}{path}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def test_sdk_app_events_from_the_backend_reach_their_handler(open_tab, sdk_page, server, workspace):
+    alice = open_page(open_tab, sdk_page, server, workspace, "alice")
+    alice.js("window.appEvents = []; client.on('app.deal_closed', (event) => window.appEvents.push(event));")
+
+    post(server, f"/api/workspaces/{workspace}/publish", {"type": "app.deal_closed", "data": {"deal": 7}})
+    post(server, f"/api/workspaces/{workspace}/publish", {"type": "app.deal_closed", "data": {"deal": 8}, "durable": True})
+
+    events = alice.tab.wait_for(lambda d: (lambda e: len(e) == 2 and e)(alice.js("return window.appEvents")), "both app events")
+    assert [(e["data"]["deal"], e["by"]["user"]) for e in events] == [(7, "server"), (8, "server")]
+    assert "seq" not in events[0] and events[1]["seq"] == alice.js("return client.seq")
+
+
+def test_sdk_removed_user_stops_for_good(open_tab, sdk_page, server, workspace):
+    alice = open_page(open_tab, sdk_page, server, workspace, "alice")
+    bob = open_page(open_tab, sdk_page, server, workspace, "bob")
+
+    post(server, f"/api/workspaces/{workspace}/disconnect", {"user": "alice"})
+
+    alice.wait_state("offline")
+    assert [d for t, d in alice.js("return window.events") if t == "fatal"] == [{"status": None, "code": "removed"}]
+    assert bob.wait_received("presence.leave")["reason"] == "kicked"
+    assert alice.js("return client.session") is None
 
 
 # MARK: offline, restart, replay

@@ -26,6 +26,8 @@ const HANDSHAKE_ERRORS = {
   bad_workspace: "That workspace name is not valid: letters, digits, “_ . -”, up to 64 characters.",
   bad_user: "That user id or name is not accepted: ids use letters, digits and “_ . @ -”; names are 1–64 characters.",
   origin_not_allowed: "The server does not accept connections from this page's origin.",
+  removed: "The server removed you from this workspace (your access may have changed).",
+  session_removed: "The server removed you from this workspace (your access may have changed).",
 };
 
 // MARK: join screen
