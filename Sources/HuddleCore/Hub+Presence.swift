@@ -116,6 +116,9 @@ extension Hub {
         writer.int("seq", seq)
         writer.string("epoch", epoch)
         writer.int("heartbeat_ms", config.heartbeatMs)
+        // Clients pace typing refreshes and cursor sends by these rather than guess the defaults.
+        writer.int("typing_ttl_ms", config.typingTTLMs)
+        writer.int("cursor_max_hz", config.cursorMaxHz)
         writePresenceUsers(of: workspace, as: "presence", into: &writer)
         writer.value("typing", typingSnapshot(of: workspace))
         writer.value("plugins", plugins)

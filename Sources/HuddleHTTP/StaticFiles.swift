@@ -50,6 +50,9 @@ public struct StaticFiles: Sendable {
         }
         headers.add("Content-Type", file.contentType)
         headers.add("X-Content-Type-Options", "nosniff")
+        // The files are public, and a front end on another origin imports the SDK
+        // (`/huddle.js`) as a module, which browsers fetch with CORS.
+        headers.add("Access-Control-Allow-Origin", "*")
         guard method == "GET" else {
             headers.add("Content-Length", String(file.body.count))
             return HTTPResponse(status: 200, headers: headers)

@@ -270,7 +270,7 @@ import Testing
 }
 
 @Test func welcomeDescribesTheSessionTheWorkspaceAndWhoIsTyping() throws {
-    let harness = CoreHarness(config: CoreConfig(heartbeatMs: 15000))
+    let harness = CoreHarness(config: CoreConfig(typingTTLMs: 4000, cursorMaxHz: 20, heartbeatMs: 15000))
     let bob = harness.connect("bob", name: "Bob")
     harness.send(#"{"type":"typing","data":{"target":"contact:42/notes","active":true}}"#, from: bob)
     let alice = harness.connect("alice", name: "Alice", role: "admin")
@@ -284,6 +284,7 @@ import Testing
         "type": "welcome", "protocol": 1, "session": .string(alice.id), "resumed": false,
         "user": ["id": "alice", "name": "Alice", "role": "admin"],
         "workspace": "acme", "seq": 1042, "epoch": "e_7Qm3", "heartbeat_ms": 15000,
+        "typing_ttl_ms": 4000, "cursor_max_hz": 20,
         "presence": [
             ["user": "alice", "name": "Alice", "sessions": [
                 ["session": .string(alice.id), "status": "online", "focus": nil, "meta": [:], "since": "2026-11-22T10:00:00.000Z"],

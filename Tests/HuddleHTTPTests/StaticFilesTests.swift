@@ -59,6 +59,7 @@ func staticFileHasContentTypeOfItsExtension(path: String, contentType: String) t
     #expect(response.status == 200)
     #expect(response.headers["Content-Type"] == contentType)
     #expect(response.headers["Cache-Control"] == "no-cache")
+    #expect(response.headers["Access-Control-Allow-Origin"] == "*")
 }
 
 @Test func rootAndDirectoryPathsServeTheirIndex() throws {

@@ -13,6 +13,7 @@ import re
 import subprocess
 import threading
 import uuid
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,52 @@ def open_tab(server, request):
 def workspace():
     """A fresh workspace per test, so tests never see each other's data."""
     return f"t-{uuid.uuid4().hex[:10]}"
+
+
+SDK_PAGE_DIR = Path(__file__).resolve().parent / "sdk_page"
+
+
+class SDKPageHandler(SimpleHTTPRequestHandler):
+    """Serves sdk_page/ quietly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(SDK_PAGE_DIR), **kwargs)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def sdk_page():
+    """Base URL of a page that uses only the SDK (another origin than the Huddle server, as a team's app would be)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SDKPageHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+    httpd.shutdown()
+
+
+RECORDS_CONFIG = """
+[plugins.contacts]
+[plugins.notes]
+[plugins.kanban]
+
+[plugins.deals]
+kind = "records"
+fields.title    = { type = "string", required = true, max_length = 200 }
+fields.amount   = { type = "number", min = 0 }
+fields.currency = { type = "enum", values = ["EUR", "USD"], default = "EUR" }
+fields.stage    = { type = "enum", values = ["lead", "qualified", "won", "lost"], required = true }
+fields.owner    = { type = "user" }
+fields.close_on = { type = "date" }
+fields.tags     = { type = "tags" }
+index = ["stage", "owner"]
+"""
+
+
+@pytest.fixture(scope="module")
+def records_server(tmp_path_factory):
+    """A server with a `deals` records domain (`kind = "records"`) beside the built-in plugins."""
+    directory = tmp_path_factory.mktemp("huddle-records")
+    config = directory / "huddle.toml"
+    config.write_text(RECORDS_CONFIG)
+    yield from run_server(directory / "h.sqlite", server_env(HUDDLE_CONFIG=str(config)))

@@ -134,12 +134,12 @@ def test_reconnect_replays_what_was_missed(open_tab, workspace):
     bob = open_tab().join(workspace, "Bob")
     bob.wait_visible(bob.presence_item("alice"))
     # Drop Alice's socket and hold her reconnect until Bob has changed something.
-    alice.js("huddle.connection.stopped = true; huddle.connection.socket.close();")
+    alice.js("huddle.client.disconnect();")
     alice.wait_for(lambda d: alice.find('[data-testid="connection-status"]').get_attribute("data-state") == "offline",
                    "Alice to be offline")
 
     contact_id = bob.create_contact("Missed Co")
-    alice.js("huddle.connection.connect();")
+    alice.js("huddle.client.connect();")
 
     alice.wait_online()
     alice.wait_visible(f'[data-testid="contact-row"][data-contact-id="{contact_id}"]')

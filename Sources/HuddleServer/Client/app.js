@@ -1,13 +1,14 @@
-// Entry point: the join screen, then one App per joined workspace.
+// Entry point: the join screen, then one App per joined workspace, built on the SDK (huddle.js).
 import { el, setChildren, $, toast, relativeTime } from "./ui.js";
 import { avatar, colorFor, isValidUserId, isValidWorkspace, userIdFromName } from "./identity.js";
-import { Connection, forgetResume } from "./connection.js";
-import { PresenceStore, PresenceView, STATUSES } from "./presence.js";
-import { TypingStore, TypingSender, renderTypingLines } from "./typing.js";
+import { HuddleClient } from "./huddle.js";
+import { PresenceView, STATUSES } from "./presence.js";
+import { TypingStore, TypingFields, renderTypingLines } from "./typing.js";
 import { Cursors } from "./cursors.js";
 import { ContactsPanel } from "./contacts.js";
 import { KanbanBoard } from "./kanban.js";
 import { DetailPane } from "./detail.js";
+import { RecordsPanel } from "./records.js";
 import { EventLog } from "./eventlog.js";
 import { describeError } from "./errors.js";
 
@@ -25,6 +26,8 @@ const HANDSHAKE_ERRORS = {
   bad_workspace: "That workspace name is not valid: letters, digits, “_ . -”, up to 64 characters.",
   bad_user: "That user id or name is not accepted: ids use letters, digits and “_ . @ -”; names are 1–64 characters.",
   origin_not_allowed: "The server does not accept connections from this page's origin.",
+  removed: "The server removed you from this workspace (your access may have changed).",
+  session_removed: "The server removed you from this workspace (your access may have changed).",
 };
 
 // MARK: join screen
@@ -145,19 +148,21 @@ function join({ workspace, name, user, token }) {
 class App {
   constructor({ workspace, name, user, token }) {
     this.workspace = workspace;
-    this.connection = new Connection({ workspace, user, name, token });
-    this.presence = new PresenceStore();
+    // sessionStorage is per tab: a reload resumes this tab's session, another tab gets its own.
+    this.client = new HuddleClient({ workspace, user, name, token, storage: sessionStorage });
+    this.presence = this.client.presence;
     this.typingStore = new TypingStore();
-    this.typingSender = new TypingSender(this.connection);
     this.self = { id: user, name, role: "editor" };
     this.myStatus = STATUSES.includes(sessionGet(STATUS_KEY)) ? sessionGet(STATUS_KEY) : "online";
-    this.myFocus = null;
-    this.snapshotsLoaded = false;
-    this.welcomed = false;
+    // The SDK sends it once the session is up, and again to any new session.
+    if (this.myStatus !== "online") this.presence.set({ status: this.myStatus });
+    this.firstLoad = true;
+    /** Records plugins by name, from welcome.plugins. */
+    this.records = new Map();
   }
 
   start() {
-    const nameOf = (id) => this.presence.users.get(id)?.name ?? (id === this.self.id ? this.self.name : id);
+    const nameOf = (id) => (id === this.self.id && !this.presence.names.has(id) ? this.self.name : this.presence.nameOf(id));
     const viewersOf = (subject) => [...this.presence.users.values()]
       .filter((u) => [...u.sessions.values()].some((s) => s.focus === subject))
       .map((u) => ({ id: u.id, name: u.name }));
@@ -168,11 +173,11 @@ class App {
       list: $("#people"), stack: $("#avatar-stack"), count: $("#people-count"),
       describeFocus: (focus) => this.describeFocus(focus),
     });
-    this.cursors = new Cursors({ area: $("#workspace"), layer: $("#cursor-layer"), connection: this.connection, nameOf });
-    this.contacts = new ContactsPanel({ connection: this.connection, viewersOf, typingTargets, onSelect: (id) => this.openDetail("contact", id) });
-    this.board = new KanbanBoard({ connection: this.connection, viewersOf, typingTargets, nameOf, onSelect: (id) => this.openDetail("task", id) });
+    this.cursors = new Cursors({ area: $("#workspace"), layer: $("#cursor-layer"), client: this.client, nameOf });
+    this.contacts = new ContactsPanel({ client: this.client, viewersOf, typingTargets, onSelect: (id) => this.openDetail("contact", id) });
+    this.board = new KanbanBoard({ client: this.client, viewersOf, typingTargets, nameOf, onSelect: (id) => this.openDetail("task", id) });
     this.detail = new DetailPane({
-      connection: this.connection, typing: this.typingSender, nameOf, viewersOf,
+      client: this.client, typing: new TypingFields(this.client), nameOf, viewersOf,
       selfId: () => this.self.id, contacts: this.contacts, board: this.board,
       onFocus: (focus) => this.setFocus(focus),
       onClose: () => { this.setFocus(null); this.contacts.setSelected(null); this.board.setSelected(null); },
@@ -189,16 +194,25 @@ class App {
       this.myStatus = select.value;
       sessionSet(STATUS_KEY, this.myStatus);
       this.paintMyStatus();
-      this.connection.send("presence.set", { status: this.myStatus });
+      this.presence.set({ status: this.myStatus });
     });
     $("#leave-btn").addEventListener("click", () => this.leave());
 
-    this.connection.addEventListener("status", (e) => this.showConnection(e.detail));
-    this.connection.addEventListener("rtt", (e) => { $("#conn").title = `Round trip ${e.detail} ms`; });
-    this.connection.addEventListener("fatal", (e) => this.fatal(e.detail));
-    this.connection.addEventListener("sent", (e) => this.log.add("out", e.detail));
-    this.connection.addEventListener("message", (e) => this.receive(e.detail));
-    this.connection.connect();
+    const client = this.client;
+    client.on("state", (state) => this.showConnection(state));
+    client.on("rtt", (ms) => { $("#conn").title = `Round trip ${ms} ms`; });
+    client.on("fatal", (detail) => this.fatal(detail));
+    client.on("sent", (envelope) => this.log.add("out", envelope));
+    client.on("message", (message) => this.receive(message));
+    client.on("reload", () => this.loadSnapshots());
+    client.on("welcome", (message) => this.welcome(message));
+    client.on("presence.join", (message) => this.presenceJoin(message));
+    client.on("presence.leave", (message) => this.presenceLeave(message));
+    client.on("presence.update", () => this.renderPresence());
+    client.on("typing", (message) => { this.typingStore.apply(message); this.renderTyping(); });
+    client.on("cursor", (message) => this.cursors.apply(message));
+    client.on("error", (message) => this.serverError(message));
+    client.connect();
   }
 
   paintMyStatus() {
@@ -219,9 +233,8 @@ class App {
     this.log.add("sys", { type: `connection.${state}`, ...(attempt ? { attempt } : {}), ...(delayMs ? { delay_ms: delayMs } : {}) });
   }
 
-  /** The server refused the handshake for a reason retrying cannot fix. */
+  /** The server refused the handshake for a reason retrying cannot fix (the SDK has forgotten the session). */
   fatal({ code }) {
-    forgetResume(this.workspace);
     // Back to a clean join screen that explains what to fix.
     const params = new URLSearchParams(location.search);
     params.set("error", code);
@@ -229,7 +242,7 @@ class App {
   }
 
   leave() {
-    this.connection.leave();
+    this.client.leave();
     // Give the leave frame a moment to go out before the page goes away.
     setTimeout(() => location.assign(`${location.pathname}?ws=${encodeURIComponent(this.workspace)}`), 150);
   }
@@ -243,9 +256,8 @@ class App {
   }
 
   setFocus(focus) {
-    if (focus === this.myFocus) return;
-    this.myFocus = focus;
-    this.connection.send("presence.set", { focus });
+    if (focus === (this.presence.desired.focus ?? null)) return;
+    this.presence.set({ focus });
   }
 
   describeFocus(focus) {
@@ -258,75 +270,71 @@ class App {
       const task = this.board.get(id);
       return task ? `Task: ${task.title}` : "a task";
     }
+    const records = this.records.get(kind);
+    if (records) return `${records.title}: ${records.labelOf(records.get(id))}`;
     return focus;
   }
 
   // MARK: incoming
 
+  /** Every message goes to the log; durable events (they carry `seq` and `by`) to the panels. */
   receive(message) {
     this.log.add("in", message);
-    const handler = {
-      welcome: () => this.welcome(message),
-      "presence.join": () => this.presenceJoin(message),
-      "presence.leave": () => this.presenceLeave(message),
-      "presence.update": () => { this.presence.update(message); this.renderPresence(); },
-      typing: () => { this.typingStore.apply(message); this.renderTyping(); },
-      cursor: () => this.cursors.apply(message),
-      error: () => this.serverError(message),
-    }[message.type];
-    if (handler) handler();
-    else if (typeof message.seq === "number" && message.by) this.durableEvent(message);
+    if (typeof message.seq === "number" && message.by) this.durableEvent(message);
   }
 
   welcome(message) {
     this.self = { id: message.user.id, name: message.user.name, role: message.user.role };
-    this.connection.role = message.user.role;
-    this.welcomed = true;
     this.presenceView.selfId = this.self.id;
     setChildren($("#me"), avatar(this.self.id, this.self.name, "sm"), el("span.me-name", {}, this.self.name),
       this.self.role !== "editor" ? el("span.role-badge", {}, this.self.role) : null);
-    this.presence.reset(message.presence);
     this.typingStore.reset(message.typing);
-    this.typingSender.forget();
     this.cursors.retain((session) => this.presence.hasSession(session));
     const enabled = new Set((message.plugins ?? []).map((p) => p.name));
     this.contacts.setEnabled(enabled.has("contacts"));
     this.board.setEnabled(enabled.has("kanban"));
-    this.showConnection({ state: "online" });
-    if (!message.resumed) {
-      // A new session starts online with no focus: restore what this tab had.
-      const restore = {};
-      if (this.myStatus !== "online") restore.status = this.myStatus;
-      if (this.myFocus) restore.focus = this.myFocus;
-      if (Object.keys(restore).length) this.connection.send("presence.set", restore);
-    } else {
-      const mine = [...(this.presence.users.get(this.self.id)?.sessions.values() ?? [])].find((s) => s.session === message.session);
-      if (mine && STATUSES.includes(mine.status)) {
-        this.myStatus = mine.status;
-        $("#status-select").value = mine.status;
-        this.paintMyStatus();
-      }
-    }
-    if (!this.snapshotsLoaded) {
-      this.snapshotsLoaded = true;
-      this.loadSnapshots();
-    }
+    this.syncRecordPanels(message.plugins ?? []);
     this.renderPresence();
     this.renderTyping();
   }
 
+  /** The SDK says when: on the first session, and whenever the missed events cannot be replayed. */
   loadSnapshots() {
+    if (!this.firstLoad) toast("Missed too much while away — reloaded the board and contacts.", "warn");
+    this.firstLoad = false;
     this.contacts.load();
     this.board.load().then(() => this.renderPresence());
+    for (const panel of this.records.values()) panel.load();
     if (this.detail.current) this.detail.loadNotes();
   }
 
+  /** A panel per `"kind":"records"` entry; a changed schema rebuilds its panel, other kinds are not ours to show. */
+  syncRecordPanels(plugins) {
+    const wanted = plugins.filter((p) => p.kind === "records" && Array.isArray(p.fields));
+    for (const [name, panel] of this.records) {
+      const entry = wanted.find((p) => p.name === name);
+      if (!entry || JSON.stringify(entry.fields) !== panel.schema) {
+        panel.root.remove();
+        this.records.delete(name);
+      }
+    }
+    for (const plugin of wanted) {
+      if (this.records.has(plugin.name)) continue;
+      const panel = new RecordsPanel({ plugin, client: this.client, nameOf: this.nameOf, onFocus: (focus) => this.setFocus(focus) });
+      this.records.set(plugin.name, panel);
+      $("#records-area").append(panel.root);
+      // Panels made after the snapshots were loaded fetch their own.
+      if (!this.firstLoad) panel.load();
+    }
+    $("#records-area").hidden = this.records.size === 0;
+    $("#workspace").classList.toggle("has-records", this.records.size > 0);
+  }
+
   presenceJoin(message) {
-    const wasHere = this.presence.users.has(message.user);
-    this.presence.join(message);
     this.renderPresence();
     this.cursors.relabel();
-    if (!wasHere && message.user !== this.self.id) {
+    // `sessions` counts the user's sessions after this join: 1 means they just came online.
+    if (message.sessions === 1 && message.user !== this.self.id) {
       this.activity(message.user, `${message.name} joined`);
       toast(`${message.name} joined`, "info", avatar(message.user, message.name, "xs"));
     }
@@ -336,21 +344,16 @@ class App {
     const name = this.nameOf(message.user);
     this.typingStore.dropSession(message.session);
     this.cursors.removeSession(message.session);
-    const offline = this.presence.leave(message);
+    const offline = !this.presence.users.has(message.user);
     this.renderPresence();
     this.renderTyping();
     if (offline && message.user !== this.self.id) this.activity(message.user, `${name} left`);
   }
 
   serverError(message) {
-    if (message.code === "history_gone") {
-      this.connection.resetHistory(message.seq, message.epoch);
-      this.loadSnapshots();
-      toast("Missed too much while away — reloaded the board and contacts.", "warn");
-      return;
-    }
-    // Replies to requests are handled by whoever asked; typing and cursor limits are harmless.
-    if (message.id != null || message.code === "rate_limited") return;
+    // Replies to requests are handled by whoever asked; typing and cursor limits are harmless;
+    // after history_gone the SDK asks for a reload, which says so.
+    if (message.id != null || message.code === "rate_limited" || message.code === "history_gone") return;
     toast(describeError(message), "error");
   }
 
@@ -368,10 +371,12 @@ class App {
       else if (data.task) this.detail.recordChanged("task", data.task, message.by);
     } else if (plugin === "notes") {
       this.detail.applyNoteEvent(message);
+    } else if (this.records.has(plugin)) {
+      this.records.get(plugin).apply(message);
     }
     if (sentence) {
       this.activity(message.by?.user, sentence, message.at);
-      const byOtherTab = message.by?.session !== this.connection.session;
+      const byOtherTab = message.by?.session !== this.client.session;
       if (byOtherTab) toast(sentence, "info", avatar(message.by?.user ?? "api", message.by?.name ?? "?", "xs"));
     }
     this.renderPresence();
@@ -380,7 +385,7 @@ class App {
   describeEvent(message) {
     const data = message.data ?? {};
     const by = message.by;
-    const who = !by ? "Someone" : by.session && by.session === this.connection.session ? "You" : (by.name ?? by.user);
+    const who = !by ? "Someone" : by.session && by.session === this.client.session ? "You" : (by.name ?? by.user);
     const contactName = (id) => this.contacts.get(id)?.name;
     const taskTitle = (id) => this.board.get(id)?.title;
     const subject = (s) => {
@@ -402,8 +407,21 @@ class App {
         ? `${who} reordered “${data.task.title}” in ${data.to}`
         : `${who} moved “${data.task.title}” to ${data.to}`;
       case "kanban.deleted": return `${who} deleted “${taskTitle(data.id) ?? "a task"}”`;
-      default: return `${who}: ${message.type}`;
+      default: return this.describeRecordEvent(who, message) ?? `${who}: ${message.type}`;
     }
+  }
+
+  /** Sentences for a records plugin's events (before the panel applies a delete, the label is still known). */
+  describeRecordEvent(who, message) {
+    const [plugin, action] = message.type.split(".");
+    const panel = this.records.get(plugin);
+    if (!panel) return null;
+    const data = message.data ?? {};
+    const label = `“${panel.labelOf(data.record ?? panel.get(data.id))}”`;
+    if (action === "created") return `${who} added ${label} to ${panel.title}`;
+    if (action === "updated") return `${who} updated ${label} in ${panel.title}`;
+    if (action === "deleted") return `${who} deleted ${label} from ${panel.title}`;
+    return null;
   }
 
   activity(userId, sentence, at = null) {

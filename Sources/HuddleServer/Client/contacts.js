@@ -56,8 +56,8 @@ export function markProblems(form, error) {
 }
 
 export class ContactsPanel {
-  constructor({ connection, onSelect, viewersOf, typingTargets }) {
-    this.connection = connection;
+  constructor({ client, onSelect, viewersOf, typingTargets }) {
+    this.client = client;
     this.onSelect = onSelect;
     this.viewersOf = viewersOf;
     this.typingTargets = typingTargets;
@@ -100,7 +100,7 @@ export class ContactsPanel {
     const submit = this.form.querySelector("button[type=submit]");
     submit.disabled = true;
     try {
-      const ack = await this.connection.request("contacts.create", data);
+      const ack = await this.client.request("contacts.create", data);
       this.toggleForm(false);
       this.onSelect(ack.result.contact.id);
     } catch (error) {
@@ -118,7 +118,7 @@ export class ContactsPanel {
     if (query) data.query = query;
     if (after) data.after = after;
     try {
-      const ack = await this.connection.request("contacts.list", data);
+      const ack = await this.client.request("contacts.list", data);
       if (query !== this.query) return;
       if (!after) this.contacts = new Map();
       for (const contact of ack.result.contacts) this.remember(contact);

@@ -1,9 +1,7 @@
 // Live cursors: ours sent as fractions of the workspace area, theirs drawn on it.
-import { el, throttle } from "./ui.js";
+import { el } from "./ui.js";
 import { colorFor } from "./identity.js";
 
-/** The server relays at most cursor.max_hz (default 30) per session; send no faster. */
-const SEND_HZ = 30;
 const IDLE_FADE_MS = 8000;
 const PRECISION = 10000;
 
@@ -15,26 +13,25 @@ export class Cursors {
    * @param area the workspace element positions are relative to
    * @param layer an overlay inside `area` that holds the others' cursors
    */
-  constructor({ area, layer, connection, nameOf }) {
+  constructor({ area, layer, client, nameOf }) {
     this.area = area;
     this.layer = layer;
-    this.connection = connection;
     this.nameOf = nameOf;
     this.bySession = new Map();
     this.visible = false;
-    const sendPosition = throttle((data) => this.connection.send("cursor", data), 1000 / SEND_HZ);
     area.addEventListener("pointermove", (event) => {
       const rect = area.getBoundingClientRect();
       if (rect.width === 0 || rect.height === 0) return;
       const round = (value) => Math.round(Math.min(1, Math.max(0, value)) * PRECISION) / PRECISION;
       const panel = event.target.closest?.("[data-panel]")?.dataset.panel ?? "workspace";
       this.visible = true;
-      sendPosition({ x: round((event.clientX - rect.left) / rect.width), y: round((event.clientY - rect.top) / rect.height), target: panel });
+      // The SDK paces sends to the server's relay rate.
+      client.cursor(round((event.clientX - rect.left) / rect.width), round((event.clientY - rect.top) / rect.height), panel);
     });
     area.addEventListener("pointerleave", () => {
       if (!this.visible) return;
       this.visible = false;
-      sendPosition({ hidden: true });
+      client.cursor({ hidden: true });
     });
     this.fadeTimer = setInterval(() => this.fadeIdle(), IDLE_FADE_MS / 4);
   }

@@ -38,8 +38,8 @@ function changesBetween(kind, base, form) {
 }
 
 export class DetailPane {
-  constructor({ connection, typing, nameOf, viewersOf, selfId, onClose, onFocus, contacts, board }) {
-    this.connection = connection;
+  constructor({ client, typing, nameOf, viewersOf, selfId, onClose, onFocus, contacts, board }) {
+    this.client = client;
     this.typing = typing;
     this.nameOf = nameOf;
     this.viewersOf = viewersOf;
@@ -74,7 +74,7 @@ export class DetailPane {
     let record = this.lookup(kind, id);
     if (!record && kind === "contact") {
       try {
-        record = (await this.connection.request("contacts.get", { id })).result.contact;
+        record = (await this.client.request("contacts.get", { id })).result.contact;
         this.contacts.remember(record);
       } catch (error) {
         toast(describeError(error), "error");
@@ -195,7 +195,7 @@ export class DetailPane {
     if (Object.keys(changes).length === 0) { this.notice("Nothing changed."); return; }
     const type = current.kind === "contact" ? "contacts.update" : "kanban.update";
     try {
-      const ack = await this.connection.request(type, { id: current.id, changes, version: current.base.version });
+      const ack = await this.client.request(type, { id: current.id, changes, version: current.base.version });
       const record = ack.result.contact ?? ack.result.task;
       if (this.current === current) { this.fill(record); this.notice(""); this.hideConflict(); }
       this.typing.stop(`${this.subject}/description`);
@@ -252,7 +252,7 @@ export class DetailPane {
     if (!confirm(`Delete “${label}” for everyone?`)) return;
     const type = current.kind === "contact" ? "contacts.delete" : "kanban.delete";
     try {
-      await this.connection.request(type, { id: current.id, version: current.base.version });
+      await this.client.request(type, { id: current.id, version: current.base.version });
       this.close();
     } catch (error) {
       if (error.code === "conflict" && error.current) this.showConflict(error.current);
@@ -265,7 +265,7 @@ export class DetailPane {
     const current = this.current;
     if (!current || current.kind !== kind || current.id !== record.id) return;
     if (record.version <= current.base.version) { this.updateHeader(current.base); return; }
-    const mine = by?.session === this.connection.session;
+    const mine = by?.session === this.client.session;
     if (!current.dirty || mine) {
       this.fill(record);
       if (!mine) this.notice(`${by?.name ?? "Someone"} just updated this ${KINDS[kind].label.toLowerCase()}.`);
@@ -277,7 +277,7 @@ export class DetailPane {
   recordDeleted(kind, id, by) {
     const current = this.current;
     if (!current || current.kind !== kind || current.id !== id) return;
-    if (by?.session === this.connection.session) return;
+    if (by?.session === this.client.session) return;
     current.deletedBy = by;
     this.notice(`${by?.name ?? "Someone"} deleted this ${KINDS[kind].label.toLowerCase()}.`, "warn");
     for (const control of this.root.querySelectorAll("input, textarea, button[type=submit], .btn-danger-ghost")) control.disabled = true;
@@ -288,7 +288,7 @@ export class DetailPane {
   async loadNotes() {
     const subject = this.subject;
     try {
-      const ack = await this.connection.request("notes.list", { subject });
+      const ack = await this.client.request("notes.list", { subject });
       if (subject !== this.subject) return;
       this.notes = ack.result.notes;
       this.renderNotes();
@@ -309,7 +309,7 @@ export class DetailPane {
   }
 
   noteItem(note) {
-    const own = note.created_by === this.selfId() || this.connection.role === "admin";
+    const own = note.created_by === this.selfId() || this.client.me?.role === "admin";
     const edited = note.version > 1 ? ` · edited` : "";
     return el("li.note", { "data-testid": "note-item", "data-note-id": note.id },
       avatar(note.created_by, this.nameOf(note.created_by), "sm"),
@@ -328,7 +328,7 @@ export class DetailPane {
     if (!body || !this.subject) return;
     const target = `${this.subject}/notes`;
     try {
-      await this.connection.request("notes.add", { subject: this.subject, body });
+      await this.client.request("notes.add", { subject: this.subject, body });
       input.value = "";
       this.typing.stop(target);
     } catch (error) {
@@ -343,7 +343,7 @@ export class DetailPane {
     const editor = el("form.note-editor", { onsubmit: async (event) => {
       event.preventDefault();
       try {
-        await this.connection.request("notes.edit", { id: note.id, body: area.value.trim(), version: note.version });
+        await this.client.request("notes.edit", { id: note.id, body: area.value.trim(), version: note.version });
       } catch (error) {
         toast(error.code === "conflict" ? "Someone edited this note first — showing their version." : describeError(error), "error");
         this.loadNotes();
@@ -357,7 +357,7 @@ export class DetailPane {
 
   async deleteNote(note) {
     try {
-      await this.connection.request("notes.delete", { id: note.id, version: note.version });
+      await this.client.request("notes.delete", { id: note.id, version: note.version });
     } catch (error) {
       toast(describeError(error), "error");
     }

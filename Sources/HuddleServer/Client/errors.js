@@ -12,6 +12,7 @@ const PROBLEM_TEXT = {
   unknown_column: "is not a column of this board",
   wip_limit: "is at its WIP limit",
   too_many: "has too many entries",
+  not_in_list: "is not one of the allowed values",
 };
 
 const CODE_TEXT = {

@@ -19,8 +19,8 @@ export function explainMoveError(error, column, limit) {
 }
 
 export class KanbanBoard {
-  constructor({ connection, onSelect, viewersOf, typingTargets, nameOf }) {
-    this.connection = connection;
+  constructor({ client, onSelect, viewersOf, typingTargets, nameOf }) {
+    this.client = client;
     this.onSelect = onSelect;
     this.viewersOf = viewersOf;
     this.typingTargets = typingTargets;
@@ -63,7 +63,7 @@ export class KanbanBoard {
 
   async fetchBoard() {
     try {
-      const ack = await this.connection.request("kanban.board");
+      const ack = await this.client.request("kanban.board");
       this.columns = ack.result.columns.map((c) => ({ name: c.name, wip_limit: c.wip_limit ?? null, ids: c.tasks.map((t) => t.id) }));
       this.tasks = new Map();
       for (const column of ack.result.columns) for (const task of column.tasks) this.tasks.set(task.id, task);
@@ -221,7 +221,7 @@ export class KanbanBoard {
     const title = form.elements.title.value.trim();
     if (!title) return;
     try {
-      await this.connection.request("kanban.create", { title, column: columnName });
+      await this.client.request("kanban.create", { title, column: columnName });
       form.reset();
       form.elements.title.focus();
     } catch (error) {
@@ -246,7 +246,7 @@ export class KanbanBoard {
     to.ids.splice(Math.min(position, to.ids.length), 0, id);
     this.render();
     try {
-      await this.connection.request("kanban.move", { id, column: toColumn, position, version: task.version });
+      await this.client.request("kanban.move", { id, column: toColumn, position, version: task.version });
     } catch (error) {
       this.columns.forEach((c, i) => { c.ids = before[i]; });
       this.render();

@@ -1,10 +1,5 @@
 // "Alice is typing…": who types where, and telling the others when we do.
 
-/** Refresh well inside the server's default 5 s TTL so the indicator never blinks. */
-const REFRESH_MS = 2000;
-/** Stop on our own after this long without a keystroke. */
-const IDLE_STOP_MS = 4000;
-
 /** Sentence for the people typing in one field. */
 export function typingSentence(names) {
   if (names.length === 0) return "";
@@ -65,51 +60,24 @@ export function renderTypingLines(store, selfId, nameOf) {
   }
 }
 
-/** Sends `typing` for the fields we edit: start on input, refresh, stop on blur/submit. */
-export class TypingSender {
-  constructor(connection) {
-    this.connection = connection;
-    this.active = new Map();
+/** Binds editable fields to the SDK's typing: start on input, stop on blur (the SDK refreshes and idles out). */
+export class TypingFields {
+  constructor(client) {
+    this.client = client;
   }
 
   /** Wires a field; `target` is read at event time since the subject can change. */
   attach(field, target) {
-    field.addEventListener("input", () => this.touch(target()));
-    field.addEventListener("blur", () => this.stop(target()));
-  }
-
-  touch(target) {
-    if (!target) return;
-    const now = performance.now();
-    const state = this.active.get(target);
-    if (!state || now - state.sentAt >= REFRESH_MS) {
-      if (this.connection.send("typing", { target, active: true })) {
-        this.active.set(target, { sentAt: now, idle: state?.idle });
-      }
-    }
-    const current = this.active.get(target);
-    if (current) {
-      clearTimeout(current.idle);
-      current.idle = setTimeout(() => this.stop(target), IDLE_STOP_MS);
-    }
+    field.addEventListener("input", () => { const t = target(); if (t) this.client.typing(t, true); });
+    field.addEventListener("blur", () => { const t = target(); if (t) this.client.typing(t, false); });
   }
 
   stop(target) {
-    const state = this.active.get(target);
-    if (!state) return;
-    clearTimeout(state.idle);
-    this.active.delete(target);
-    this.connection.send("typing", { target, active: false });
+    this.client.typing(target, false);
   }
 
   /** Closing a field stops everything it was typing (removal fires no blur). */
   stopAll() {
-    for (const target of [...this.active.keys()]) this.stop(target);
-  }
-
-  /** A new session starts with nothing typed. */
-  forget() {
-    for (const state of this.active.values()) clearTimeout(state.idle);
-    this.active.clear();
+    for (const target of this.client.typingTargets) this.client.typing(target, false);
   }
 }

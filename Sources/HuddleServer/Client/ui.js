@@ -67,29 +67,6 @@ export function clockTime(date = new Date()) {
   return date.toLocaleTimeString([], { hour12: false });
 }
 
-/** Calls `fn` at most once per `ms`, always delivering the latest arguments last. */
-export function throttle(fn, ms) {
-  let last = 0;
-  let timer = null;
-  let pending = null;
-  return (...args) => {
-    pending = args;
-    const wait = last + ms - performance.now();
-    if (wait <= 0 && !timer) {
-      last = performance.now();
-      fn(...pending);
-      pending = null;
-    } else if (!timer) {
-      timer = setTimeout(() => {
-        timer = null;
-        last = performance.now();
-        if (pending) fn(...pending);
-        pending = null;
-      }, Math.max(wait, 0));
-    }
-  };
-}
-
 export function debounce(fn, ms) {
   let timer = null;
   return (...args) => {
