@@ -16,23 +16,30 @@ final class PGRecordStore: RecordStore {
     private let connection: PGConnection
     /// The request's number in its batch; `nil` outside a batch (no savepoint then).
     private let request: Int?
+    /// The batch's records, shared by its requests; `nil` outside a batch.
+    private let cache: BatchRecordCache?
     private(set) var savepointOpen = false
     private(set) var storageFailure: PGError?
 
-    init(connection: PGConnection, plugin: String, workspace: String, request: Int?) {
+    init(connection: PGConnection, plugin: String, workspace: String, request: Int?, cache: BatchRecordCache?) {
         self.connection = connection
         self.plugin = plugin
         self.workspace = workspace
         self.request = request
+        self.cache = cache
     }
 
     func get(kind: String, id: String) throws -> StoredRecord? {
-        try guarded {
+        let key = BatchRecordCache.Key(plugin: plugin, workspace: workspace, kind: kind, id: id)
+        if let known = cache?.lookup(key) { return known }
+        let record = try guarded {
             try connection.query(
                 "SELECT id, version, value FROM records WHERE plugin = $1 AND workspace = $2 AND kind = $3 AND id = $4",
                 [.text(plugin), .text(workspace), .text(kind), .text(id)]
             ) { rows in try rows.count == 0 ? nil : Self.record(rows, 0) }
         }
+        cache?.remember(key, record)
+        return record
     }
 
     func insert(_ record: StoredRecord, kind: String, index: [String: String]) throws {
@@ -45,6 +52,7 @@ final class PGRecordStore: RecordStore {
                       .utf8(record.value.encoded())],
                 expecting: .rowsAffected(1, mismatch: mismatch(.duplicateRecord(kind: kind, id: record.id))))
             try writeIndex(kind: kind, id: record.id, index: index)
+            cache?.wrote(.init(plugin: plugin, workspace: workspace, kind: kind, id: record.id), record)
         }
     }
 
@@ -58,6 +66,7 @@ final class PGRecordStore: RecordStore {
                 expecting: .rowsAffected(1, mismatch: mismatch(.missingRecord(kind: kind, id: record.id))))
             try deleteIndex(kind: kind, id: record.id)
             try writeIndex(kind: kind, id: record.id, index: index)
+            cache?.wrote(.init(plugin: plugin, workspace: workspace, kind: kind, id: record.id), record)
         }
     }
 
@@ -67,6 +76,7 @@ final class PGRecordStore: RecordStore {
             try connection.enqueue("DELETE FROM records WHERE plugin = $1 AND workspace = $2 AND kind = $3 AND id = $4",
                                    [.text(plugin), .text(workspace), .text(kind), .text(id)])
             try deleteIndex(kind: kind, id: id)
+            cache?.wrote(.init(plugin: plugin, workspace: workspace, kind: kind, id: id), nil)
         }
     }
 
@@ -102,6 +112,7 @@ final class PGRecordStore: RecordStore {
 
     /// Keeps the request's writes (queued; checked with the next sync).
     func release() throws {
+        cache?.release()
         guard savepointOpen else { return }
         try connection.enqueue("RELEASE SAVEPOINT request")
         savepointOpen = false
@@ -109,6 +120,7 @@ final class PGRecordStore: RecordStore {
 
     /// Undoes the request's writes (queued; checked with the next sync).
     func rollBack() throws {
+        cache?.rollBack()
         guard savepointOpen else { return }
         try connection.enqueue("ROLLBACK TO SAVEPOINT request")
         try connection.enqueue("RELEASE SAVEPOINT request")

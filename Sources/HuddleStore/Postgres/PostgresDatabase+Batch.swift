@@ -67,13 +67,14 @@ extension PostgresDatabase {
         try connection.enqueue("BEGIN")
         try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
         var rolledBack: Set<Int> = []
+        let cache = BatchRecordCache()
         var results: [RequestResult] = []
         results.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
             if let reply = excluded[index] {
                 results.append(.done(reply))
             } else {
-                results.append(try run(job, index: index, on: connection, rolledBack: &rolledBack, log: log))
+                results.append(try run(job, index: index, on: connection, cache: cache, rolledBack: &rolledBack, log: log))
             }
         }
         return try commit(results, on: connection, rolledBack: rolledBack)
@@ -108,11 +109,11 @@ extension PostgresDatabase {
         }
     }
 
-    private func run(_ job: PluginJob, index: Int, on connection: PGConnection, rolledBack: inout Set<Int>,
-                     log: (String) -> Void) throws -> RequestResult {
+    private func run(_ job: PluginJob, index: Int, on connection: PGConnection, cache: BatchRecordCache,
+                     rolledBack: inout Set<Int>, log: (String) -> Void) throws -> RequestResult {
         let request = job.request
         let records = PGRecordStore(connection: connection, plugin: job.pluginName, workspace: request.workspace,
-                                    request: index)
+                                    request: index, cache: cache)
         let timestamp = Identifiers.timestampNow()
         let context = PluginContext(records: records, timestamp: timestamp, newID: Identifiers.newRecordID)
         let outcome: PluginOutcome
@@ -178,9 +179,12 @@ extension PostgresDatabase {
                 replies.append(.committed(try append(pending, seq: seq, on: connection)))
             }
         }
+        // Only the events this batch pushed out of the history: a range from
+        // the oldest kept would walk every dead index entry earlier trims left
+        // until VACUUM (it cost 1.6 ms a batch in S4).
         for (workspace, latest) in latestSeqs where latest > historyLimit {
-            try connection.enqueue("DELETE FROM events WHERE workspace = $1 AND seq <= $2",
-                                   [.text(workspace), .int(latest - historyLimit)])
+            try connection.enqueue("DELETE FROM events WHERE workspace = $1 AND seq > $2 AND seq <= $3",
+                                   [.text(workspace), .int(latest - counts[workspace]! - historyLimit), .int(latest - historyLimit)])
         }
         try connection.enqueue("COMMIT", expecting: .commandTag("COMMIT"))
         try connection.sync()

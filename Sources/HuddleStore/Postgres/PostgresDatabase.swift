@@ -71,7 +71,7 @@ extension PostgresDatabase: StorageBackend {
             try connection.enqueue("BEGIN")
             do {
                 try lockWorkspaces([workspace], on: connection)
-                let records = PGRecordStore(connection: connection, plugin: plugin, workspace: workspace, request: nil)
+                let records = PGRecordStore(connection: connection, plugin: plugin, workspace: workspace, request: nil, cache: nil)
                 let value = try body(records)
                 try records.checkWrites()
                 try connection.enqueue("COMMIT", expecting: .commandTag("COMMIT"))
