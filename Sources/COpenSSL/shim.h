@@ -3,3 +3,4 @@
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include "jwt_keys.h"

@@ -23,6 +23,8 @@ public final class HuddleServer {
     /// The backends of proxy plugins, by plugin name; each has its own outbound client.
     let proxies: [String: ProxyBackend]
     let authenticator: Authenticator
+    /// Keeps `auth.jwks_url`'s keys current, when it is set.
+    private let jwksFetcher: JWKSFetcher?
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
@@ -67,7 +69,7 @@ public final class HuddleServer {
         loop = try EventLoop()
         loop.batchDelayMs = UInt64(config.server.relayBatchMs)
         registry = try PluginRegistry(config: config, available: plugins)
-        authenticator = Authenticator(config: config)
+        authenticator = try Authenticator(config: config)
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
@@ -80,6 +82,12 @@ public final class HuddleServer {
         store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
                           deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") },
                           connected: { learnSeqs($0) })
+        if let verifier = authenticator.verifier, let url = config.auth.jwksURL {
+            jwksFetcher = JWKSFetcher(url: url, caFile: config.auth.jwksCAFile, refreshSeconds: config.auth.jwksRefreshS,
+                                      keys: verifier.keys, loop: loop, logger: logger, deliver: { replies.send($0) })
+        } else {
+            jwksFetcher = nil
+        }
         deadlineTimer = LoopTimer(loop: loop)
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
@@ -109,6 +117,7 @@ public final class HuddleServer {
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
         armLagProbe()
+        jwksFetcher?.start()
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
@@ -318,6 +327,7 @@ public final class HuddleServer {
         deadlineTimer.close()
         heartbeatTimer.close()
         lagProbe.close()
+        jwksFetcher?.close()
         gapFillTimer.close()
         storeReplies.close()
         loop.stop()

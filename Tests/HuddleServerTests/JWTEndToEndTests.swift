@@ -90,4 +90,13 @@ import Testing
         let answer = try server.get("/api/workspaces/acme/presence", headers: [("Authorization", "Bearer \(jwt.sign(claims()))")])
         #expect(answer.status == 200 && answer.json?["workspace"] == "acme")
     }
+
+    /// A token in a URL ends up in proxy and access logs, so `/api/*` takes only the header.
+    @Test func apiEndpointsIgnoreATokenInTheQuery() throws {
+        let token = jwt.sign(claims())
+        let answer = try server.get("/api/workspaces/acme/presence?token=\(token)")
+        #expect(answer.status == 401 && answer.json?["error"] == "missing_token")
+        let events = try server.get("/api/workspaces/acme/events?since=0&token=\(token)")
+        #expect(events.status == 401 && events.json?["error"] == "missing_token")
+    }
 }
