@@ -23,18 +23,7 @@ import Testing
     }
 
     private func outcome(token: String?, workspace: String = "acme", viaHeader: Bool = false) throws -> (Int, String?) {
-        var path = "/ws/\(workspace)"
-        var headers: [(String, String)] = []
-        if let token {
-            if viaHeader { headers.append(("Authorization", "Bearer \(token)")) } else { path += "?token=\(token)" }
-        }
-        do {
-            let client = try WebSocketTestClient.connect(port: server.port, path: path, headers: headers)
-            let welcome = try client.waitFor(type: "welcome")
-            return (101, welcome["user"]?["role"]?.stringValue)
-        } catch let rejected as HTTPRejected {
-            return (rejected.status, (try? JSONParser.parse(rejected.body))?["error"]?.stringValue)
-        }
+        try server.tokenUpgrade(token, workspace: workspace, viaHeader: viaHeader)
     }
 
     @Test func validTokenInQueryOrHeaderIsAccepted() throws {
