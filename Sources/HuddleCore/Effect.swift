@@ -12,4 +12,7 @@ public enum Effect {
     case sync(SyncRequest)
     /// Tell the other nodes of the cluster (only when `CoreConfig.clustered`).
     case cluster(ClusterChange)
+    /// An `auth.refresh`: the server verifies the token and answers through
+    /// ``Hub/tokenRefreshed(_:id:identity:now:)`` or an `error`.
+    case refreshToken(TokenRefresh)
 }

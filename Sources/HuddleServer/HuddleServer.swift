@@ -168,6 +168,8 @@ public final class HuddleServer {
                 startReplay(request)
             case .cluster(let change):
                 cluster?.publish(change)
+            case .refreshToken(let refresh):
+                refreshToken(refresh)
             }
         }
         rearmDeadlineTimer()

@@ -104,11 +104,16 @@ struct Authenticator {
     /// for a WebSocket upgrade, `?token=`.
     func tokenIdentity(_ request: HTTPRequest, workspace: String, nowSeconds: Double,
                        from source: TokenSource) -> Result<Identity, Rejection> {
-        guard let verifier else { return .failure(.invalidToken) }
         let queryToken = source == .headerOrQuery ? request.queryValue("token") : nil
         guard let token = Self.bearerToken(request) ?? queryToken, !token.isEmpty else {
             return .failure(.missingToken)
         }
+        return identity(of: token, workspace: workspace, nowSeconds: nowSeconds)
+    }
+
+    /// A verified token's identity in `workspace`, its `exp` included (an `auth.refresh` checks the same way).
+    func identity(of token: String, workspace: String, nowSeconds: Double) -> Result<Identity, Rejection> {
+        guard let verifier else { return .failure(.invalidToken) }
         let claims: TokenClaims
         do {
             claims = try verifier.verify(token, nowSeconds: nowSeconds)
@@ -118,7 +123,8 @@ struct Authenticator {
             return .failure(.invalidToken)
         }
         guard claims.allows(workspace: workspace) else { return .failure(.workspaceForbidden) }
-        return .success(Identity(userID: claims.subject, name: claims.name ?? claims.subject, role: claims.role.rawValue))
+        return .success(Identity(userID: claims.subject, name: claims.name ?? claims.subject, role: claims.role.rawValue,
+                                 tokenExpiresAtUnixMs: claims.expiresAt.map { Int64($0 * 1000) }))
     }
 
     private static func bearerToken(_ request: HTTPRequest) -> String? {
