@@ -106,6 +106,7 @@ function bootJoinScreen() {
       name: form.elements.name.value.trim(),
       user: form.elements.user.value.trim(),
       token: form.elements.token.value.trim(),
+      tokenURL: params.get("token_url"),
     });
   });
   probeServer(params.get("ws") ?? "");
@@ -113,7 +114,7 @@ function bootJoinScreen() {
   else (form.elements.ws.value ? form.elements.name : form.elements.ws).focus();
 }
 
-function join({ workspace, name, user, token }) {
+function join({ workspace, name, user, token, tokenURL }) {
   if (!isValidWorkspace(workspace)) {
     showJoinError(HANDSHAKE_ERRORS.bad_workspace);
     return;
@@ -133,8 +134,9 @@ function join({ workspace, name, user, token }) {
   const params = new URLSearchParams({ ws: workspace });
   if (name) params.set("name", name);
   if (user) params.set("user", user);
+  if (tokenURL) params.set("token_url", tokenURL);
   history.replaceState(null, "", `${location.pathname}?${params}`);
-  const app = new App({ workspace, name: name || userId, user: userId, token });
+  const app = new App({ workspace, name: name || userId, user: userId, token, tokenURL });
   // A handle for testers poking at the live state from the console.
   window.huddle = app;
   app.start();
@@ -143,9 +145,9 @@ function join({ workspace, name, user, token }) {
 // MARK: the app
 
 class App {
-  constructor({ workspace, name, user, token }) {
+  constructor({ workspace, name, user, token, tokenURL }) {
     this.workspace = workspace;
-    this.connection = new Connection({ workspace, user, name, token });
+    this.connection = new Connection({ workspace, user, name, token, tokenURL });
     this.presence = new PresenceStore();
     this.typingStore = new TypingStore();
     this.typingSender = new TypingSender(this.connection);
@@ -177,6 +179,9 @@ class App {
       onFocus: (focus) => this.setFocus(focus),
       onClose: () => { this.setFocus(null); this.contacts.setSelected(null); this.board.setSelected(null); },
     });
+
+    // A reload joins with the refreshed token, not the one that is running out.
+    this.connection.addEventListener("token", () => sessionSet(TOKEN_KEY, this.connection.token));
 
     $("#join-screen").hidden = true;
     $("#app").hidden = false;

@@ -39,15 +39,19 @@ export function forgetResume(workspace) {
 /**
  * One logical session with the server, surviving reconnects.
  * Events: "status" (detail: {state, attempt, delayMs}), "message" (detail: msg),
- * "sent" (detail: envelope), "fatal" (detail: {status, code}), "rtt" (detail: ms).
+ * "sent" (detail: envelope), "fatal" (detail: {status, code}), "rtt" (detail: ms),
+ * "token" (detail: {exp} after a refresh, or {error} when one failed).
  */
 export class Connection extends EventTarget {
-  constructor({ workspace, user, name, token }) {
+  constructor({ workspace, user, name, token, tokenURL }) {
     super();
     this.workspace = workspace;
     this.user = user;
     this.name = name;
     this.token = token;
+    // Only a URL of the page's own origin: the request carries the page's cookies.
+    this.tokenURL = tokenURL && new URL(tokenURL, location.href).origin === location.origin ? tokenURL : null;
+    this.refreshing = false;
     this.socket = null;
     this.attempt = 0;
     this.nextRequestId = 1;
@@ -177,6 +181,7 @@ export class Connection extends EventTarget {
         else waiter.reject(message);
       }
     }
+    if (message.type === "auth.expiring") this.refreshToken();
     if (message.type === "pong" && message.id != null && this.pingSentAt?.id === message.id) {
       clearTimeout(this.pongDeadline);
       this.emit("rtt", Math.round(performance.now() - this.pingSentAt.at));
@@ -231,6 +236,31 @@ export class Connection extends EventTarget {
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
     });
+  }
+
+  /**
+   * `auth.expiring`: asks the page's token URL for a new token (POST, the
+   * answer `{"token": …}` or the bare JWT) and hands it to the server. Without
+   * a token URL the session ends at `exp` (close 4001) and the join screen
+   * asks for a new token.
+   */
+  async refreshToken() {
+    if (!this.tokenURL || this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const response = await fetch(this.tokenURL, { method: "POST", credentials: "same-origin" });
+      if (!response.ok) throw { code: `http_${response.status}` };
+      const text = (await response.text()).trim();
+      const token = text.startsWith("{") ? JSON.parse(text).token : text;
+      const ack = await this.request("auth.refresh", { token });
+      // Reconnects use the new token too.
+      this.token = token;
+      this.emit("token", { exp: ack.exp });
+    } catch (error) {
+      this.emit("token", { error: error?.code ?? String(error) });
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   failPending(code) {
