@@ -58,20 +58,10 @@ import Testing
 
     @Test func checkConfigNamesTheProblemNeverTheSecret() throws {
         let short = "short-SENTINEL"
-        let process = Process()
-        process.executableURL = ServerProcess.executable
-        process.arguments = ["check-config"]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUDDLE_") }
-        environment["HUDDLE_AUTH_JWT_SECRET"] = short
-        environment["HUDDLE_AUTH_API_KEYS"] = "\(Self.apiKey),\(short)"
-        process.environment = environment
-        let output = Pipe()
-        process.standardError = output
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, printed) = try HuddleCommandRun.run(["check-config"], environment: [
+            "HUDDLE_AUTH_JWT_SECRET": short, "HUDDLE_AUTH_API_KEYS": "\(Self.apiKey),\(short)",
+        ])
+        #expect(status != 0)
         #expect(printed.contains("auth.jwt_secret") && printed.contains("auth.api_keys"))
         #expect(!printed.contains("SENTINEL"))
     }

@@ -11,9 +11,6 @@ public final class JWKSServerProcess {
     private let process = Process()
     private let directory: TemporaryDirectory
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("jwks-server/serve.py").path
-
     public struct DidNotStart: Error {}
 
     public init(jwks: [UInt8]) throws {
@@ -21,16 +18,10 @@ public final class JWKSServerProcess {
         (certificate, _) = try OpenSSLCommand.selfSignedCertificate(in: directory)
         jwksFile = directory.file("jwks.json")
         try Data(jwks).write(to: URL(fileURLWithPath: jwksFile))
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, certificate, directory.file("server.key"), jwksFile]
-        process.standardOutput = output
-        try process.run()
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
-            line.append(byte)
+        guard let port = try PythonHelper.start(process, script: "jwks-server/serve.py",
+                                                arguments: [certificate, directory.file("server.key"), jwksFile]) else {
+            throw DidNotStart()
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw DidNotStart() }
         self.port = port
     }
 

@@ -6,21 +6,11 @@ public final class ProxyBackendProcess {
     public let port: Int
     private let process = Process()
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("proxy-backend/backend.py").path
-
     /// Starts the backend, which signs with `secret`, and waits for its port.
     public init(secret: String) throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, secret]
-        process.standardOutput = output
-        try process.run()
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
-            line.append(byte)
+        guard let port = try PythonHelper.start(process, script: "proxy-backend/backend.py", arguments: [secret]) else {
+            throw BackendDidNotStart()
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw BackendDidNotStart() }
         self.port = port
     }
 
