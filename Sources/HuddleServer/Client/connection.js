@@ -8,6 +8,8 @@ const APP_PING_MS = 25000;
 /** No pong this long after an app ping: the link is dead even if the socket has not noticed. */
 const PONG_DEADLINE_MS = 10000;
 const CLOSE_NORMAL = 1000;
+// The token ran out unrefreshed: reconnecting with it cannot work.
+const CLOSE_TOKEN_EXPIRED = 4001;
 /** HTTP answers to the handshake that retrying cannot fix. */
 const FATAL_HANDSHAKE_STATUSES = new Set([400, 401, 403]);
 
@@ -113,7 +115,8 @@ export class Connection extends EventTarget {
         this.emit("status", { state: "offline" });
         return;
       }
-      if (!opened) this.diagnoseHandshake();
+      if (event.code === CLOSE_TOKEN_EXPIRED) this.tokenExpired();
+      else if (!opened) this.diagnoseHandshake();
       else this.scheduleReconnect();
     });
   }
@@ -239,19 +242,15 @@ export class Connection extends EventTarget {
   }
 
   /**
-   * `auth.expiring`: asks the page's token URL for a new token (POST, the
-   * answer `{"token": …}` or the bare JWT) and hands it to the server. Without
-   * a token URL the session ends at `exp` (close 4001) and the join screen
-   * asks for a new token.
+   * `auth.expiring`: asks the page's token URL for a new token and hands it
+   * to the server. Without a token URL the session ends at `exp` (close 4001)
+   * and the join screen asks for a new token.
    */
   async refreshToken() {
     if (!this.tokenURL || this.refreshing) return;
     this.refreshing = true;
     try {
-      const response = await fetch(this.tokenURL, { method: "POST", credentials: "same-origin" });
-      if (!response.ok) throw { code: `http_${response.status}` };
-      const text = (await response.text()).trim();
-      const token = text.startsWith("{") ? JSON.parse(text).token : text;
+      const token = await this.fetchToken();
       const ack = await this.request("auth.refresh", { token });
       // Reconnects use the new token too.
       this.token = token;
@@ -261,6 +260,28 @@ export class Connection extends EventTarget {
     } finally {
       this.refreshing = false;
     }
+  }
+
+  /** A new token from the token URL: POST, the answer `{"token": …}` or the bare JWT. */
+  async fetchToken() {
+    const response = await fetch(this.tokenURL, { method: "POST", credentials: "same-origin" });
+    if (!response.ok) throw { code: `http_${response.status}` };
+    const text = (await response.text()).trim();
+    return text.startsWith("{") ? JSON.parse(text).token : text;
+  }
+
+  /** Close 4001: with a token URL, a new token and a reconnect; without, the session is over. */
+  async tokenExpired() {
+    const token = this.tokenURL ? await this.fetchToken().catch(() => null) : null;
+    if (token) {
+      this.token = token;
+      this.emit("token", {});
+      this.scheduleReconnect();
+      return;
+    }
+    this.stopped = true;
+    this.emit("fatal", { status: 401, code: "token_expired" });
+    this.emit("status", { state: "offline" });
   }
 
   failPending(code) {
