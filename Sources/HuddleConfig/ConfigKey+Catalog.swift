@@ -36,6 +36,10 @@ extension ConfigKey {
         .optionalString("auth", "issuer", \.auth.issuer, validate: { nonEmpty($0) }),
         .optionalString("auth", "audience", \.auth.audience, validate: { nonEmpty($0) }),
 
+        .optionalString("tls", "cert_file", \.tls.certFile, validate: { nonEmpty($0) }),
+        .optionalString("tls", "key_file", \.tls.keyFile, validate: { nonEmpty($0) }),
+        .string("tls", "min_version", \.tls.minVersion, validate: { C.TLS.versions.contains($0) ? nil : oneOf(C.TLS.versions, found: $0) }),
+
         storagePath,
         storagePostgresURL,
         .integer("storage", "history_limit", \.storage.historyLimit, C.Storage.historyLimitRange),

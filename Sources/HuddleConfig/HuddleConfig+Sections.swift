@@ -170,6 +170,21 @@ extension HuddleConfig {
         public init() {}
     }
 
+    /// `[tls]`: native TLS; with both files set the listener serves only https:// and wss://.
+    public struct TLS: Equatable, Sendable {
+        /// `cert_file`: PEM certificate, its chain after it.
+        public var certFile: String? = nil
+        /// `key_file`: the certificate's PEM private key.
+        public var keyFile: String? = nil
+        /// `min_version`: the oldest TLS version accepted.
+        public var minVersion = "1.2"
+        public static let versions = ["1.2", "1.3"]
+
+        public var isEnabled: Bool { certFile != nil || keyFile != nil }
+
+        public init() {}
+    }
+
     /// `[diagnostics]`: test-only endpoints.
     public struct Diagnostics: Equatable, Sendable {
         /// `echo`: enables `GET /echo`, a plain echo WebSocket for conformance suites.

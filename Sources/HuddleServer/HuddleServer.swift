@@ -25,6 +25,8 @@ public final class HuddleServer {
     let authenticator: Authenticator
     /// Keeps `auth.jwks_url`'s keys current, when it is set.
     private let jwksFetcher: JWKSFetcher?
+    /// What new TLS handshakes use (`[tls]`); replaced on SIGHUP.
+    var tlsContext: TLSContext?
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
@@ -60,6 +62,9 @@ public final class HuddleServer {
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
 
+    /// `https` with `[tls]` configured, `http` without: what the ready line says.
+    public var scheme: String { config.tls.isEnabled ? "https" : "http" }
+
     /// A server for `config`, with its storage open and its plugins built;
     /// `plugins` are the plugin types it can run (those the config enables
     /// do run). Nothing listens until ``run(onReady:)``.
@@ -70,6 +75,7 @@ public final class HuddleServer {
         loop.batchDelayMs = UInt64(config.server.relayBatchMs)
         registry = try PluginRegistry(config: config, available: plugins)
         authenticator = try Authenticator(config: config)
+        tlsContext = config.tls.isEnabled ? try TLSContext(config: config.tls) : nil
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
@@ -114,6 +120,9 @@ public final class HuddleServer {
         for signal in [SIGINT, SIGTERM] {
             signalWatchers.append(try SignalWatcher(loop: loop, signal: signal) { [unowned self] in self.shutdown() })
         }
+        if tlsContext != nil {
+            signalWatchers.append(try SignalWatcher(loop: loop, signal: SIGHUP) { [unowned self] in self.reloadTLS() })
+        }
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
         armLagProbe()
@@ -130,6 +139,10 @@ public final class HuddleServer {
     private func accept(_ tcp: TCPConnection) {
         guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
         tcp.setNoDelay(true)
+        if let tlsContext {
+            guard let stream = TLSStream(context: tlsContext) else { tcp.close(); return }
+            tcp.security = stream
+        }
         metrics.connectionsAccepted += 1
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection

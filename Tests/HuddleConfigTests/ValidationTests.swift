@@ -83,7 +83,7 @@ func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
     let ranged = ConfigKey.catalog.filter { !["server.host", "auth.mode", "auth.jwt_secret", "auth.allowed_origins",
                                              "storage.path", "storage.postgres_url", "cluster.redis_url", "cluster.node_id", "auth.api_keys",
                                              "auth.jwt_public_key_file", "auth.jwks_file", "auth.jwks_url", "auth.jwks_ca_file",
-                                             "auth.issuer", "auth.audience",
+                                             "auth.issuer", "auth.audience", "tls.cert_file", "tls.key_file", "tls.min_version",
                                              "diagnostics.echo",
                                              "log.level"].contains($0.path) }
     #expect(Set(ranged.map(\.path)) == Set(boundedKeys.map(\.testDescription)))
