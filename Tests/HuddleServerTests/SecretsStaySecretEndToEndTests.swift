@@ -56,6 +56,29 @@ import Testing
         }
     }
 
+    @Test func aTLSRunWithReloadsLogsNoPrivateKey() throws {
+        let directory = try TemporaryDirectory(prefix: "huddle-tls-secret")
+        let pair = try OpenSSLCommand.selfSignedCertificate(in: directory)
+        let server = try ServerProcess(environment: [
+            "HUDDLE_TLS_CERT_FILE": pair.certificate, "HUDDLE_TLS_KEY_FILE": pair.key, "HUDDLE_LOG_LEVEL": "trace",
+        ])
+        let client = try TLSClientProcess(port: server.port, trusting: [pair.certificate])
+        #expect(try client.send("open alice /ws/acme?user=alice").hasPrefix("alice welcome"))
+        let keyText = try String(contentsOfFile: pair.key, encoding: .utf8)
+        kill(server.pid, SIGHUP)
+        try waitUntil("the reload is logged") { server.standardError().contains("tls certificate and key reloaded") }
+        try "-----BEGIN PRIVATE KEY-----\nbroken\n".write(toFile: pair.key, atomically: true, encoding: .utf8)
+        kill(server.pid, SIGHUP)
+        try waitUntil("the refused reload is logged") { server.standardError().contains("tls reload refused") }
+        #expect(server.stop() == 0)
+        let log = server.standardError()
+        // Every line of the key's base64 body, since a log could carry any part of it.
+        for line in keyText.split(separator: "\n") where !line.hasPrefix("-----") {
+            #expect(!log.contains(line))
+        }
+        #expect(!log.contains("broken"))
+    }
+
     @Test func checkConfigNamesTheProblemNeverTheSecret() throws {
         let short = "short-SENTINEL"
         let (status, printed) = try HuddleCommandRun.run(["check-config"], environment: [
