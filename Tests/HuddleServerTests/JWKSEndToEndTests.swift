@@ -57,6 +57,18 @@ import Testing
         #expect(try server.tokenUpgrade(confused) == (401, "invalid_token"))
     }
 
+    /// A provider's JWKS may hold keys Huddle cannot use (here a P-521 key); the others still work.
+    @Test func aJWKSFileKeepsItsUsableKeysAndSkipsTheRest() throws {
+        let key = try SigningKey(.p256)
+        let directory = try TemporaryDirectory(prefix: "huddle-jwks-mixed")
+        let unusable: JSONValue = ["kty": "EC", "crv": "P-521", "kid": "p521", "x": "AAAA", "y": "AAAA"]
+        let document: JSONValue = ["keys": [unusable, try key.jwk(kid: "k", alg: "ES256")]]
+        FileManager.default.createFile(atPath: directory.file("jwks.json"), contents: Data(document.encoded()))
+        let server = try ServerProcess(environment: ["HUDDLE_AUTH_MODE": "jwt", "HUDDLE_AUTH_JWKS_FILE": directory.file("jwks.json")])
+        #expect(try server.tokenUpgrade(key.token(claims, alg: "ES256", kid: "k")).0 == 101)
+        #expect(try server.tokenUpgrade(key.token(claims, alg: "ES256", kid: "p521")) == (401, "invalid_token"))
+    }
+
     @Test func aKeyFileWithNoUsableKeyStopsTheStart() throws {
         let directory = try TemporaryDirectory(prefix: "huddle-badkey")
         let path = directory.file("key.pem")

@@ -38,11 +38,17 @@ struct Authenticator {
         }
         if let path = auth.jwksFile {
             let document = Array(try Self.read(path, key: "auth.jwks_file").utf8)
+            let usable: [VerificationKey]
             do {
-                keys += try VerificationKey.keys(fromJWKS: document)
+                usable = try VerificationKey.keys(fromJWKS: document).keys
             } catch {
                 throw AuthSetupError(key: "auth.jwks_file", path: path, problem: error.description)
             }
+            guard !usable.isEmpty else {
+                throw AuthSetupError(key: "auth.jwks_file", path: path,
+                                     problem: "holds no RSA (2048 bits or more), EC P-256/P-384 or Ed25519 signing key")
+            }
+            keys += usable
         }
         verifier = TokenVerifier(keys: KeyRing(configured: keys), issuer: auth.issuer, audience: auth.audience)
     }

@@ -72,10 +72,14 @@ final class JWKSFetcher {
             logger.error("auth.jwks_url fetch failed; keeping the previous keys", metadata: ["status": "\(status)"])
         case .response(_, let body):
             do {
-                let fetched = try VerificationKey.keys(fromJWKS: body)
+                let (fetched, skipped) = try VerificationKey.keys(fromJWKS: body)
                 keys.replaceFetched(fetched)
                 logger.info("auth.jwks_url fetched", metadata: ["keys": "\(fetched.count)",
                                                                 "kids": "\(fetched.compactMap(\.kid).joined(separator: ","))"])
+                if !skipped.isEmpty {
+                    logger.warning("auth.jwks_url keys Huddle cannot use were skipped",
+                                   metadata: ["kids": "\(skipped.joined(separator: ","))"])
+                }
             } catch {
                 logger.error("auth.jwks_url answer refused; keeping the previous keys", metadata: ["reason": "\(error)"])
             }

@@ -9,24 +9,27 @@ extension VerificationKey {
         let description: String
     }
 
-    /// Every usable key of a JWKS document; keys for encryption (`use: enc`)
-    /// or of types Huddle does not verify are skipped, a malformed key of a
-    /// known type is an error.
-    static func keys(fromJWKS bytes: [UInt8]) throws(JWKSProblem) -> [VerificationKey] {
+    /// The signing keys of a JWKS document Huddle can use, and the `kid`s
+    /// (or positions) of those it cannot: another curve, a short RSA key, a
+    /// malformed one, an `alg` that does not fit. An identity provider may
+    /// publish such keys beside its usable ones, so they are skipped, not
+    /// fatal. Keys for encryption (`use: enc`) and `oct` keys are ignored.
+    static func keys(fromJWKS bytes: [UInt8]) throws(JWKSProblem) -> (keys: [VerificationKey], skipped: [String]) {
         guard let document = try? JSONParser.parse(bytes), let list = document["keys"]?.arrayValue else {
             throw JWKSProblem(description: "is not a JWKS document (a JSON object with a \"keys\" array)")
         }
         var keys: [VerificationKey] = []
+        var skipped: [String] = []
         for (index, jwk) in list.enumerated() {
             if let use = jwk["use"]?.stringValue, use != "sig" { continue }
-            guard let kty = jwk["kty"]?.stringValue, ["RSA", "EC", "OKP"].contains(kty) else { continue }
+            guard let kty = jwk["kty"]?.stringValue, kty != "oct" else { continue }
             guard let key = VerificationKey(jwk: jwk, kty: kty) else {
-                throw JWKSProblem(description: "key \(index + 1) (kid \(jwk["kid"]?.stringValue ?? "none")) is malformed "
-                                  + "or its alg does not fit its kty/crv")
+                skipped.append(jwk["kid"]?.stringValue ?? "key \(index + 1)")
+                continue
             }
             keys.append(key)
         }
-        return keys
+        return (keys, skipped)
     }
 
     private convenience init?(jwk: JSONValue, kty: String) {
