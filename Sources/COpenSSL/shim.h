@@ -3,3 +3,5 @@
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include "jwt_keys.h"
+#include "tls_server.h"

@@ -6,7 +6,7 @@ import Logging
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start the server; prints `huddle listening on http://HOST:PORT` when it accepts connections.")
+        abstract: "Start the server; prints `huddle listening on http://HOST:PORT` (https with [tls]) when it accepts connections.")
 
     @OptionGroup var options: ConfigOptions
     @Option(help: "Listen address (server.host).") var host: String?
@@ -26,7 +26,7 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         try server.run { port in
-            print("huddle listening on http://\(config.server.host):\(port)")
+            print("huddle listening on \(server.scheme)://\(config.server.host):\(port)")
             fflush(stdout)
         }
     }
@@ -34,12 +34,14 @@ struct Serve: ParsableCommand {
 
 extension Serve {
     /// A parent that spawned us from a thread with signals blocked (test
-    /// runners, some supervisors) passes that mask on; SIGTERM must still work.
+    /// runners, some supervisors) passes that mask on; SIGTERM must still
+    /// work, and SIGHUP (the TLS reload).
     static func unblockShutdownSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGHUP)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -28,6 +28,17 @@ extension ConfigKey {
         .optionalString("auth", "jwt_secret", \.auth.jwtSecret, validate: { jwtSecretProblem($0) }),
         .stringList("auth", "allowed_origins", \.auth.allowedOrigins, validate: { AllowedOrigin.problem(with: $0) }),
         authAPIKeys,
+        .optionalString("auth", "jwt_public_key_file", \.auth.jwtPublicKeyFile, validate: { nonEmpty($0) }),
+        .optionalString("auth", "jwks_file", \.auth.jwksFile, validate: { nonEmpty($0) }),
+        .optionalString("auth", "jwks_url", \.auth.jwksURL, validate: { jwksURLProblem($0) }),
+        .integer("auth", "jwks_refresh_s", \.auth.jwksRefreshS, C.Auth.jwksRefreshSRange),
+        .optionalString("auth", "jwks_ca_file", \.auth.jwksCAFile, validate: { nonEmpty($0) }),
+        .optionalString("auth", "issuer", \.auth.issuer, validate: { nonEmpty($0) }),
+        .optionalString("auth", "audience", \.auth.audience, validate: { nonEmpty($0) }),
+
+        .optionalString("tls", "cert_file", \.tls.certFile, validate: { nonEmpty($0) }),
+        .optionalString("tls", "key_file", \.tls.keyFile, validate: { nonEmpty($0) }),
+        .string("tls", "min_version", \.tls.minVersion, validate: { C.TLS.versions.contains($0) ? nil : oneOf(C.TLS.versions, found: $0) }),
 
         storagePath,
         storagePostgresURL,
@@ -100,6 +111,15 @@ extension ConfigKey {
         let minimum = C.Auth.jwtSecretMinimumBytes
         guard secret.utf8.count < minimum else { return nil }
         return "must be at least \(minimum) bytes, not \(secret.utf8.count)"
+    }
+
+    /// Keys fetched over plain HTTP could be replaced on the way.
+    private static func jwksURLProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), components.scheme == "https",
+              let host = components.host, !host.isEmpty else {
+            return "is not an https:// URL"
+        }
+        return nil
     }
 
     /// The syntax only; the server checks the rest when it connects. Never repeats the URL (it may hold a password).

@@ -249,10 +249,15 @@ struct ConfigLoader {
                    "and storage.path (set at \(pathSource)) are both set; keep storage.postgres_url for PostgreSQL "
                    + "or storage.path for a SQLite file")
         }
-        if config.auth.mode == .jwt, config.auth.jwtSecret == nil {
+        if config.tls.isEnabled, config.tls.certFile == nil || config.tls.keyFile == nil {
+            let given = config.tls.certFile == nil ? "tls.key_file" : "tls.cert_file"
+            report(given, origins[given] ?? Self.defaultsSource, "needs tls.cert_file and tls.key_file both set")
+        }
+        if config.auth.mode == .jwt, !config.auth.hasVerificationKey {
             report("auth.jwt_secret", origins["auth.mode"] ?? Self.defaultsSource,
                    "is required when auth.mode is \"jwt\"; set HUDDLE_AUTH_JWT_SECRET to at least "
-                   + "\(HuddleConfig.Auth.jwtSecretMinimumBytes) random bytes")
+                   + "\(HuddleConfig.Auth.jwtSecretMinimumBytes) random bytes, or set auth.jwt_public_key_file, "
+                   + "auth.jwks_file or auth.jwks_url for an identity provider's keys")
         }
     }
 

@@ -35,7 +35,7 @@ extension HuddleConfig {
 
     /// `[auth]`: who may connect.
     public struct Auth: Equatable, Sendable {
-        /// `mode`: `dev` trusts `?user=`; `jwt` requires an HS256 token.
+        /// `mode`: `dev` trusts `?user=`; `jwt` requires a signed token.
         public var mode = AuthMode.dev
         /// `jwt_secret`: HS256 secret, required in jwt mode. Prefer the
         /// environment variable `HUDDLE_AUTH_JWT_SECRET` to the file.
@@ -51,6 +51,27 @@ extension HuddleConfig {
         public var apiKeys: [String] = []
         /// A shorter key is too easy to guess.
         public static let apiKeyMinimumBytes = 16
+        /// `jwt_public_key_file`: one PEM public key (RSA, EC P-256/P-384,
+        /// Ed25519) that checks tokens; its type pins the algorithms.
+        public var jwtPublicKeyFile: String? = nil
+        /// `jwks_file`: a JWKS document on disk, read at start.
+        public var jwksFile: String? = nil
+        /// `jwks_url`: an identity provider's JWKS, fetched over HTTPS.
+        public var jwksURL: String? = nil
+        /// `jwks_refresh_s`: how often `jwks_url` is fetched again.
+        public var jwksRefreshS = 300
+        public static let jwksRefreshSRange = 60...86_400
+        /// `jwks_ca_file`: a PEM CA bundle trusted for `jwks_url` instead of the system's.
+        public var jwksCAFile: String? = nil
+        /// `issuer`: when set, a token's `iss` must equal it.
+        public var issuer: String? = nil
+        /// `audience`: when set, a token's `aud` must contain it.
+        public var audience: String? = nil
+
+        /// Whether anything can check a token: a secret or a public key source.
+        public var hasVerificationKey: Bool {
+            jwtSecret != nil || jwtPublicKeyFile != nil || jwksFile != nil || jwksURL != nil
+        }
 
         public init() {}
     }
@@ -165,6 +186,21 @@ extension HuddleConfig {
         /// `timeout_ms`: one delivery attempt's bound.
         public var timeoutMs = 5000
         public static let timeoutMsRange = 100...60_000
+
+        public init() {}
+    }
+
+    /// `[tls]`: native TLS; with both files set the listener serves only https:// and wss://.
+    public struct TLS: Equatable, Sendable {
+        /// `cert_file`: PEM certificate, its chain after it.
+        public var certFile: String? = nil
+        /// `key_file`: the certificate's PEM private key.
+        public var keyFile: String? = nil
+        /// `min_version`: the oldest TLS version accepted.
+        public var minVersion = "1.2"
+        public static let versions = ["1.2", "1.3"]
+
+        public var isEnabled: Bool { certFile != nil || keyFile != nil }
 
         public init() {}
     }

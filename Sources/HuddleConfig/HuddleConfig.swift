@@ -11,6 +11,8 @@ public struct HuddleConfig: Equatable, Sendable {
     public var server = Server()
     /// `[auth]`
     public var auth = Auth()
+    /// `[tls]`
+    public var tls = TLS()
     /// `[storage]`
     public var storage = Storage()
     /// `[presence]`

@@ -14,4 +14,7 @@ public enum Effect {
     case cluster(ClusterChange)
     /// Tell the backend (only when `CoreConfig.notices`).
     case notice(PresenceNotice)
+    /// An `auth.refresh`: the server verifies the token and answers through
+    /// ``Hub/tokenRefreshed(_:id:identity:now:)`` or an `error`.
+    case refreshToken(TokenRefresh)
 }

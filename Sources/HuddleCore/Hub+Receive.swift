@@ -54,6 +54,8 @@ extension Hub {
             return [reply(to: session, Outgoing(type: MessageType.pong, bytes: writer.finish()))]
         case MessageType.sync:
             return receiveSync(from: session, envelope: envelope, text: text)
+        case MessageType.authRefresh:
+            return receiveRefresh(from: session, envelope: envelope, text: text)
         default:
             let data = envelope.data.map { Envelope.decode($0, in: text).objectValue ?? [:] } ?? [:]
             return [.plugin(PluginCall(session: session, type: envelope.type, id: envelope.id, data: data))]

@@ -58,7 +58,9 @@ public final class Hub {
             session.attachment = attachment
             session.workspace.markConnected(session)
             connectedSessionCount += 1
-            return (session, true, config.clustered ? [.cluster(.resumed(session))] : [])
+            var effects: [Effect] = config.clustered ? [.cluster(.resumed(session))] : []
+            armTokenExpiry(of: session, now: now, into: &effects)
+            return (session, true, effects)
         }
 
         let workspace = workspaces[id] ?? {
@@ -77,6 +79,7 @@ public final class Hub {
         connectedSessionCount += 1
         var effects = [Effect.send(joinMessage(for: session, userSessions: userSessions), to: .workspaceExcept(workspace, session))]
         if config.clustered { effects.append(.cluster(.joined(session))) }
+        armTokenExpiry(of: session, now: now, into: &effects)
         if config.notices {
             if workspace.sessionCount == 1 { effects.append(.notice(.init(kind: .workspaceOccupied, workspace: id, user: nil))) }
             if userSessions == 1 { effects.append(.notice(.init(kind: .userOnline, workspace: id, user: identity.userID))) }
@@ -177,6 +180,10 @@ public final class Hub {
             expireTyping(of: session, generation: generation, into: &effects)
         case .cursorWindowEnd(let session, _):
             relayTrailingCursor(of: session, now: now, into: &effects)
+        case .tokenExpiring(let session, _):
+            warnTokenExpiring(session, now: now, into: &effects)
+        case .tokenExpiry(let session, _):
+            expireToken(of: session, into: &effects)
         }
     }
 
@@ -202,6 +209,12 @@ public final class Hub {
         case .cursorWindowEnd(let session, let generation):
             guard session.cursor.armedGeneration == generation else { return nil }
             return session.cursor.windowEnd
+        case .tokenExpiring(let session, let generation):
+            guard let token = session.tokenDeadlines, token.generation == generation else { return nil }
+            return token.warnAt
+        case .tokenExpiry(let session, let generation):
+            guard let token = session.tokenDeadlines, token.generation == generation else { return nil }
+            return token.expiresAt
         }
     }
 }

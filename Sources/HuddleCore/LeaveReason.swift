@@ -10,4 +10,6 @@ public enum LeaveReason: String, Sendable {
     case kicked
     /// Another node of a cluster shut down.
     case shutdown
+    /// Its token expired and was not refreshed (closed 4001).
+    case expired
 }

@@ -8,6 +8,8 @@ public enum MessageType {
     // Both ways
     static let typing = "typing"
     static let cursor = "cursor"
+    static let authRefresh = "auth.refresh"
+    static let authExpiring = "auth.expiring"
     // Server → client
     static let welcome = "welcome"
     static let presenceJoin = "presence.join"

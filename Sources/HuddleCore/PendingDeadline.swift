@@ -8,4 +8,8 @@ enum PendingDeadline {
     case typingExpiry(Session, generation: UInt64)
     /// A cursor window closes with a trailing cursor to relay.
     case cursorWindowEnd(Session, generation: UInt64)
+    /// `auth.expiring`: a session's token runs out soon.
+    case tokenExpiring(Session, generation: UInt64)
+    /// A session's token ran out unrefreshed: it is closed.
+    case tokenExpiry(Session, generation: UInt64)
 }

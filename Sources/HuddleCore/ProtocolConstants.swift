@@ -13,6 +13,8 @@ public enum CoreCloseCode {
     public static let normal: UInt16 = 1000
     /// A rate-limit rejection streak lasted `abuseStreakMs`.
     public static let abuse: UInt16 = 4008
+    /// The token ran out and was not refreshed.
+    public static let tokenExpired: UInt16 = 4001
     /// A backend removed the user (`POST …/disconnect`).
     public static let removed: UInt16 = 4003
 }

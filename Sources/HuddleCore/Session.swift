@@ -42,6 +42,8 @@ public final class Session {
     var bucket: TokenBucket
     /// Tells a current grace deadline from one a resume cancelled.
     var graceGeneration: UInt64 = 0
+    /// When the token runs out, and when `auth.expiring` is due; `nil` with no `exp`.
+    var tokenDeadlines: TokenDeadlines?
 
     /// `{"type":"cursor","user":…,"session":…` — the same for every cursor of this session.
     lazy var cursorPrefix: [UInt8] = {

@@ -79,6 +79,7 @@ extension TCPConnection {
     func flushQueued() {
         isScheduledForFlush = false
         guard state == .open || state == .draining else { return }
+        if let security { seal(through: security) }
         if !queued.isEmpty {
             writeQueued()
         }
@@ -135,6 +136,18 @@ extension TCPConnection {
     }
 
     static let retainedQueueCapacity = 8
+
+    /// Replaces the queued application bytes with what the socket must send
+    /// for them, ending the stream first when the connection is closing.
+    private func seal(through security: StreamSecurity) {
+        for buffer in queued {
+            security.send(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+        }
+        if state == .draining && !isShutdownStarted { security.finish() }
+        let output = security.takeOutput()
+        queued = output.isEmpty ? [] : [OutboundBuffer(output)]
+        queuedBytes = output.count
+    }
 
     private func didWrite(byteCount: Int, status: Int32) {
         inFlightBytes -= byteCount

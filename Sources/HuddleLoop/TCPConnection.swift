@@ -38,6 +38,8 @@ public final class TCPConnection: LoopHandleOwner {
     var isShutdownStarted = false
     /// Set by `closeLingering`: bounds the wait for the peer's end of stream.
     var lingerTimer: LoopTimer?
+    /// TLS, when the listener serves it: set before `startReading`.
+    public var security: StreamSecurity?
     /// How many times queued output was handed to the kernel (one
     /// `uv_try_write` per flush); lets tests see that writes are batched.
     var flushCount = 0
@@ -146,7 +148,15 @@ public final class TCPConnection: LoopHandleOwner {
     }
 
     private func didRead(count: Int, base: UnsafeMutablePointer<CChar>?) {
-        if count > 0, let base {
+        if count > 0, let base, let security {
+            guard var plaintext = security.received(UnsafeRawBufferPointer(start: base, count: count)) else {
+                closeNow(error: nil)
+                return
+            }
+            // Handshake answers go out even though nothing was written.
+            if security.hasOutput { scheduleFlush() }
+            if !plaintext.isEmpty { plaintext.withUnsafeMutableBytes { onRead?($0) } }
+        } else if count > 0, let base {
             onRead?(UnsafeMutableRawBufferPointer(start: base, count: count))
         } else if count == Int(UV_EOF.rawValue) {
             closeNow(error: nil)

@@ -17,6 +17,7 @@ final class CurlTransfer {
         // Signals would reach the whole process, and the loop owns them.
         huddle_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         huddle_curl_set_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMs)
+        if let caFile = request.caFile { huddle_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
         if request.method != "GET" {
             huddle_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
             huddle_curl_set_size(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))

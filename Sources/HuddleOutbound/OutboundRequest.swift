@@ -11,13 +11,17 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]
     /// The bound on the whole exchange; past it the request fails `timedOut`.
     public var timeoutMs: Int
+    /// A PEM CA bundle that `https://` servers are checked against instead
+    /// of the system's (a private CA); `nil` for the system's.
+    public var caFile: String?
 
     public init(method: String = "POST", url: String, headers: [(name: String, value: String)] = [],
-                body: [UInt8] = [], timeoutMs: Int) {
+                body: [UInt8] = [], timeoutMs: Int, caFile: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeoutMs = timeoutMs
+        self.caFile = caFile
     }
 }

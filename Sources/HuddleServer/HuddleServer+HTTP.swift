@@ -82,7 +82,8 @@ extension HuddleServer {
         switch authenticator.devIdentity(request, fallbackUser: { Authenticator.defaultAPIUser }) {
         case .failure(let rejection): return .failure(rejection)
         case .success(let identity?): return .success(identity)
-        case .success(nil): return authenticator.tokenIdentity(request, workspace: workspace, nowSeconds: wallSeconds())
+        case .success(nil): return authenticator.tokenIdentity(request, workspace: workspace, nowSeconds: wallSeconds(),
+                                                                         from: .headerOnly)
         }
     }
 

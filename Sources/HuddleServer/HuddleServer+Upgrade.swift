@@ -39,7 +39,7 @@ extension HuddleServer {
         if let devIdentity {
             identity = devIdentity
         } else {
-            switch authenticator.tokenIdentity(request, workspace: workspace, nowSeconds: wallSeconds()) {
+            switch authenticator.tokenIdentity(request, workspace: workspace, nowSeconds: wallSeconds(), from: .headerOrQuery) {
             case .failure(let rejection): return refuse(rejection)
             case .success(let verified): identity = verified
             }

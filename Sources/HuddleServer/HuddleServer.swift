@@ -23,6 +23,10 @@ public final class HuddleServer {
     /// The backends of proxy plugins, by plugin name; each has its own outbound client.
     let proxies: [String: ProxyBackend]
     let authenticator: Authenticator
+    /// Keeps `auth.jwks_url`'s keys current, when it is set.
+    private let jwksFetcher: JWKSFetcher?
+    /// What new TLS handshakes use (`[tls]`); replaced on SIGHUP.
+    var tlsContext: TLSContext?
     let staticFiles: StaticFiles
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
@@ -60,6 +64,9 @@ public final class HuddleServer {
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
 
+    /// `https` with `[tls]` configured, `http` without: what the ready line says.
+    public var scheme: String { config.tls.isEnabled ? "https" : "http" }
+
     /// A server for `config`, with its storage open and its plugins built;
     /// `plugins` are the plugin types it can run (those the config enables
     /// do run). Nothing listens until ``run(onReady:)``.
@@ -69,7 +76,8 @@ public final class HuddleServer {
         loop = try EventLoop()
         loop.batchDelayMs = UInt64(config.server.relayBatchMs)
         registry = try PluginRegistry(config: config, available: plugins)
-        authenticator = Authenticator(config: config)
+        authenticator = try Authenticator(config: config)
+        tlsContext = config.tls.isEnabled ? try TLSContext(config: config.tls) : nil
         staticFiles = try StaticFiles(directory: Self.clientDirectory())
         hub = Hub(config: CoreConfig(huddle: config))
         let replies = try Wakeup<() -> Void>(loop: loop) { jobs in for job in jobs { job() } }
@@ -82,6 +90,12 @@ public final class HuddleServer {
         store = try Store(location: config.storage.location, historyLimit: config.storage.historyLimit,
                           deliver: { replies.send($0) }, log: { storeLogger.error("\($0)") },
                           connected: { learnSeqs($0) })
+        if let verifier = authenticator.verifier, let url = config.auth.jwksURL {
+            jwksFetcher = JWKSFetcher(url: url, caFile: config.auth.jwksCAFile, refreshSeconds: config.auth.jwksRefreshS,
+                                      keys: verifier.keys, loop: loop, logger: logger, deliver: { replies.send($0) })
+        } else {
+            jwksFetcher = nil
+        }
         deadlineTimer = LoopTimer(loop: loop)
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
@@ -111,9 +125,13 @@ public final class HuddleServer {
         for signal in [SIGINT, SIGTERM] {
             signalWatchers.append(try SignalWatcher(loop: loop, signal: signal) { [unowned self] in self.shutdown() })
         }
+        if tlsContext != nil {
+            signalWatchers.append(try SignalWatcher(loop: loop, signal: SIGHUP) { [unowned self] in self.reloadTLS() })
+        }
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
         armLagProbe()
+        jwksFetcher?.start()
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
         loop.run()
@@ -126,6 +144,10 @@ public final class HuddleServer {
     private func accept(_ tcp: TCPConnection) {
         guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
         tcp.setNoDelay(true)
+        if let tlsContext {
+            guard let stream = TLSStream(context: tlsContext) else { tcp.close(); return }
+            tcp.security = stream
+        }
         metrics.connectionsAccepted += 1
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection
@@ -166,6 +188,8 @@ public final class HuddleServer {
                 cluster?.publish(change)
             case .notice(let notice):
                 webhooks?.enqueue(notice, at: ISOTimestamp.string(unixMs: now().unixMs))
+            case .refreshToken(let refresh):
+                refreshToken(refresh)
             }
         }
         rearmDeadlineTimer()
@@ -325,6 +349,7 @@ public final class HuddleServer {
         deadlineTimer.close()
         heartbeatTimer.close()
         lagProbe.close()
+        jwksFetcher?.close()
         gapFillTimer.close()
         webhooks?.close()
         storeReplies.close()

@@ -43,6 +43,7 @@ private let boundedKeys = [
     BoundedKey(section: "server", name: "relay_batch_ms", range: 0...1000),
     BoundedKey(section: "server", name: "request_timeout_ms", range: 100...600_000),
     BoundedKey(section: "server", name: "idle_timeout_ms", range: 100...3_600_000),
+    BoundedKey(section: "auth", name: "jwks_refresh_s", range: 60...86_400),
     BoundedKey(section: "storage", name: "history_limit", range: 1...100_000_000),
     BoundedKey(section: "presence", name: "heartbeat_ms", range: 1000...600_000),
     BoundedKey(section: "presence", name: "grace_ms", range: 0...600_000),
@@ -84,6 +85,8 @@ func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
     let ranged = ConfigKey.catalog.filter { !["server.host", "auth.mode", "auth.jwt_secret", "auth.allowed_origins",
                                              "storage.path", "storage.postgres_url", "cluster.redis_url", "cluster.node_id", "auth.api_keys",
                                              "webhooks.url", "webhooks.secret", "webhooks.events",
+                                             "auth.jwt_public_key_file", "auth.jwks_file", "auth.jwks_url", "auth.jwks_ca_file",
+                                             "auth.issuer", "auth.audience", "tls.cert_file", "tls.key_file", "tls.min_version",
                                              "diagnostics.echo",
                                              "log.level"].contains($0.path) }
     #expect(Set(ranged.map(\.path)) == Set(boundedKeys.map(\.testDescription)))
@@ -109,6 +112,16 @@ func valuesAtTheRangeEdgesAreAccepted(key: BoundedKey) throws {
         ConfigProblem(key: "auth.jwt_secret", source: "environment HUDDLE_AUTH_JWT_SECRET",
                       message: "must be at least 16 bytes, not 15")
     ])
+}
+
+@Test func jwtModeWithOnlyAJWKSURLLoads() throws {
+    let config = try loadConfig(file: "[auth]\nmode = \"jwt\"\njwks_url = \"https://sso.example.com/jwks.json\"\n")
+    #expect(config.auth.jwksURL == "https://sso.example.com/jwks.json" && config.auth.jwksRefreshS == 300)
+}
+
+@Test func plainHTTPJWKSURLIsAProblem() throws {
+    let problems = try loadProblems(file: "[auth]\njwks_url = \"http://sso.example.com/jwks.json\"\n")
+    #expect(problems.map(\.message) == ["is not an https:// URL"])
 }
 
 @Test func unknownAuthModeIsAProblem() throws {

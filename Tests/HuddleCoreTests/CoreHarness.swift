@@ -22,6 +22,7 @@ final class CoreHarness {
     private(set) var syncRequests: [SyncRequest] = []
     /// What the hub asked to tell the backend (webhooks), oldest first.
     private(set) var notices: [PresenceNotice] = []
+    private(set) var tokenRefreshes: [TokenRefresh] = []
     /// What the hub asked to tell other nodes, not yet taken by `takeClusterChanges`.
     private var clusterChanges: [ClusterChange] = []
     private(set) var lastResumed = false
@@ -40,13 +41,25 @@ final class CoreHarness {
     // MARK: Inputs
 
     @discardableResult
-    func connect(_ user: String, name: String? = nil, role: String = "editor", workspace: String = "acme", resume: String? = nil) -> Session {
+    func connect(_ user: String, name: String? = nil, role: String = "editor", workspace: String = "acme", resume: String? = nil,
+                 tokenExpiresInMs: Int64? = nil) -> Session {
         let result = hub.connect(
-            workspace: workspace, identity: Identity(userID: user, name: name ?? user.prefix(1).uppercased() + user.dropFirst(), role: role),
+            workspace: workspace, identity: identity(user, name: name, role: role, tokenExpiresInMs: tokenExpiresInMs),
             resume: resume, attachment: FakeConnection(), now: now)
         lastResumed = result.resumed
         apply(result.effects)
         return result.session
+    }
+
+    /// A token's identity; `tokenExpiresInMs` counts from the harness clock's now.
+    func identity(_ user: String, name: String? = nil, role: String = "editor", tokenExpiresInMs: Int64? = nil) -> Identity {
+        Identity(userID: user, name: name ?? user.prefix(1).uppercased() + user.dropFirst(), role: role,
+                 tokenExpiresAtUnixMs: tokenExpiresInMs.map { now.unixMs + $0 })
+    }
+
+    /// The server's answer to a verified `auth.refresh`.
+    func refreshed(_ session: Session, id: JSONValue?, as identity: Identity) {
+        apply(hub.tokenRefreshed(session, id: id, identity: identity, now: now))
     }
 
     func send(_ text: String, from session: Session) {
@@ -97,6 +110,7 @@ final class CoreHarness {
         closes.removeAll()
         pluginCalls.removeAll()
         syncRequests.removeAll()
+        tokenRefreshes.removeAll()
     }
 
     private func apply(_ effects: [Effect]) {
@@ -119,6 +133,8 @@ final class CoreHarness {
                 clusterChanges.append(change)
             case .notice(let notice):
                 notices.append(notice)
+            case .refreshToken(let refresh):
+                tokenRefreshes.append(refresh)
             }
         }
     }

@@ -9,18 +9,9 @@ public final class PythonTestServer {
 
     /// `script` is relative to Tests/, e.g. `proxy-backend/backend.py`.
     public init(script: String, arguments: [String]) throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(script).path
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", path] + arguments
-        process.standardOutput = output
-        try process.run()
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
-            line.append(byte)
+        guard let port = try PythonHelper.start(process, script: script, arguments: arguments) else {
+            throw ProxyBackendProcess.BackendDidNotStart()
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw ProxyBackendProcess.BackendDidNotStart() }
         self.port = port
     }
 

@@ -46,7 +46,9 @@ public final class ServerProcess {
         // A file, not a pipe: a chatty server must never block on a full pipe.
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
-        self.port = try Self.readReadyLine(from: output.fileHandleForReading, timeout: readyTimeout, process: process)
+        let (readyPort, readyScheme) = try Self.readReadyLine(from: output.fileHandleForReading, timeout: readyTimeout, process: process)
+        self.port = readyPort
+        scheme = readyScheme
     }
 
     deinit {
@@ -90,10 +92,14 @@ public final class ServerProcess {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
-    private static func readReadyLine(from handle: FileHandle, timeout: Double, process: Process) throws -> Int {
+    /// The ready line's URL scheme, `http` or `https`.
+    public let scheme: String
+
+    private static func readReadyLine(from handle: FileHandle, timeout: Double, process: Process) throws -> (Int, String) {
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = ""
-        let prefix = "huddle listening on http://"
+        // http://, or https:// with [tls].
+        let prefix = "huddle listening on http"
         while Date() < deadline {
             var pollFD = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
             guard poll(&pollFD, 1, 200) > 0 else {
@@ -105,7 +111,7 @@ public final class ServerProcess {
             buffer += String(decoding: chunk, as: UTF8.self)
             if let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
                let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]) {
-                return port
+                return (port, line.contains("https://") ? "https" : "http")
             }
         }
         throw StartFailure(description: "huddle printed no ready line within \(timeout) s")

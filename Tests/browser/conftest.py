@@ -27,7 +27,7 @@ from processes import terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "test-output"
-READY_LINE = re.compile(r"huddle listening on (http://\S+)")
+READY_LINE = re.compile(r"huddle listening on (https?://\S+)")
 SERVER_START_TIMEOUT_S = 60
 SERVER_STOP_TIMEOUT_S = 10
 # Short enough that expiry and leave tests finish quickly, long enough to cover a reload.
@@ -177,6 +177,8 @@ def make_driver(width, height, network_log=False):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    # The TLS tests' certificates are made at test time and trusted by nothing else.
+    options.set_capability("acceptInsecureCerts", True)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if network_log else {})})
     service = Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(options=options, service=service)

@@ -143,6 +143,8 @@ export interface ClientEvents {
   /** `code`: the server's (`token_expired`, …), `removed` (closed with 4003), or `bad_url`. */
   fatal: { status: number | null; code: string; message?: string };
   rtt: number;
+  /** After `auth.expiring`: the new token and its `exp`, or why the refresh failed. */
+  token: { token?: string; exp?: number; error?: string };
   welcome: Welcome;
   error: HuddleError;
 }

@@ -4,7 +4,7 @@ import HuddleCore
 import HuddleHTTP
 import HuddlePluginKit
 
-/// Decides who a request acts as: dev-mode query identities or HS256 tokens,
+/// Decides who a request acts as: dev-mode query identities or signed tokens,
 /// with PROTOCOL.md §1's answers for everything else.
 struct Authenticator {
     static let userPattern = CharacterSetRule(allowed: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@-", length: 1...64)
@@ -13,15 +13,51 @@ struct Authenticator {
     static let defaultAPIUser = "api"
 
     let mode: AuthMode
-    let jwt: JWT?
+    /// `nil` in dev mode.
+    let verifier: TokenVerifier?
     let apiKeys: [[UInt8]]
     /// Who a backend's API key acts as (docs/protocol.md §12).
     static let serverIdentity = Identity(userID: "server", name: "server", role: Role.admin.rawValue)
 
-    init(config: HuddleConfig) {
+    /// Reads the configured key files; a file that holds no usable key is an error.
+    init(config: HuddleConfig) throws(AuthSetupError) {
         mode = config.auth.mode
-        jwt = config.auth.jwtSecret.map { JWT(secret: Array($0.utf8)) }
         apiKeys = config.auth.apiKeys.map { Array($0.utf8) }
+        guard mode == .jwt else {
+            verifier = nil
+            return
+        }
+        let auth = config.auth
+        var keys: [VerificationKey] = auth.jwtSecret.map { [VerificationKey(secret: Array($0.utf8))] } ?? []
+        if let path = auth.jwtPublicKeyFile {
+            guard let key = VerificationKey(pem: try Self.read(path, key: "auth.jwt_public_key_file")) else {
+                throw AuthSetupError(key: "auth.jwt_public_key_file", path: path,
+                                     problem: "holds no RSA (2048 bits or more), EC P-256/P-384 or Ed25519 public key in PEM")
+            }
+            keys.append(key)
+        }
+        if let path = auth.jwksFile {
+            let document = Array(try Self.read(path, key: "auth.jwks_file").utf8)
+            let usable: [VerificationKey]
+            do {
+                usable = try VerificationKey.keys(fromJWKS: document).keys
+            } catch {
+                throw AuthSetupError(key: "auth.jwks_file", path: path, problem: error.description)
+            }
+            guard !usable.isEmpty else {
+                throw AuthSetupError(key: "auth.jwks_file", path: path,
+                                     problem: "holds no RSA (2048 bits or more), EC P-256/P-384 or Ed25519 signing key")
+            }
+            keys += usable
+        }
+        verifier = TokenVerifier(keys: KeyRing(configured: keys), issuer: auth.issuer, audience: auth.audience)
+    }
+
+    private static func read(_ path: String, key: String) throws(AuthSetupError) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw AuthSetupError(key: key, path: path, problem: "cannot be read")
+        }
+        return text
     }
 
     /// `Authorization: apikey <key>`: the server identity for a configured
@@ -63,22 +99,38 @@ struct Authenticator {
         return .success(Identity(userID: user, name: name, role: Role.editor.rawValue))
     }
 
-    /// Step 5: the token of a jwt-mode request, from `Authorization: Bearer` (which wins) or `?token=`.
-    func tokenIdentity(_ request: HTTPRequest, workspace: String, nowSeconds: Double) -> Result<Identity, Rejection> {
-        guard let jwt else { return .failure(.invalidToken) }
-        guard let token = Self.bearerToken(request) ?? request.queryValue("token"), !token.isEmpty else {
+    /// Where a request may carry its token. `/api/*` takes the header only:
+    /// a token in a URL ends up in proxy and access logs (docs/protocol.md §9).
+    enum TokenSource {
+        case headerOrQuery
+        case headerOnly
+    }
+
+    /// Step 5: the token of a jwt-mode request, from `Authorization: Bearer` (which wins) or,
+    /// for a WebSocket upgrade, `?token=`.
+    func tokenIdentity(_ request: HTTPRequest, workspace: String, nowSeconds: Double,
+                       from source: TokenSource) -> Result<Identity, Rejection> {
+        let queryToken = source == .headerOrQuery ? request.queryValue("token") : nil
+        guard let token = Self.bearerToken(request) ?? queryToken, !token.isEmpty else {
             return .failure(.missingToken)
         }
+        return identity(of: token, workspace: workspace, nowSeconds: nowSeconds)
+    }
+
+    /// A verified token's identity in `workspace`, its `exp` included (an `auth.refresh` checks the same way).
+    func identity(of token: String, workspace: String, nowSeconds: Double) -> Result<Identity, Rejection> {
+        guard let verifier else { return .failure(.invalidToken) }
         let claims: TokenClaims
         do {
-            claims = try jwt.verify(token, nowSeconds: nowSeconds)
+            claims = try verifier.verify(token, nowSeconds: nowSeconds)
         } catch .expired {
             return .failure(.tokenExpired)
         } catch {
             return .failure(.invalidToken)
         }
         guard claims.allows(workspace: workspace) else { return .failure(.workspaceForbidden) }
-        return .success(Identity(userID: claims.subject, name: claims.name ?? claims.subject, role: claims.role.rawValue))
+        return .success(Identity(userID: claims.subject, name: claims.name ?? claims.subject, role: claims.role.rawValue,
+                                 tokenExpiresAtUnixMs: claims.expiresAt.map { Int64($0 * 1000) }))
     }
 
     private static func bearerToken(_ request: HTTPRequest) -> String? {

@@ -10,6 +10,9 @@ struct TokenClaims: Equatable {
     let role: Role
     let expiresAt: Double?
     let notBefore: Double?
+    let issuer: String?
+    /// `aud`: one string or a list (RFC 7519 §4.1.3), as a list.
+    let audience: [String]
 
     func allows(workspace: String) -> Bool {
         guard let workspaces else { return false }
@@ -25,12 +28,9 @@ enum TokenRejection: Error, Equatable {
     var code: String { self == .invalid ? "invalid_token" : "token_expired" }
 }
 
-/// HS256 JSON Web Tokens: the only algorithm Huddle accepts, so `alg: none`
-/// or an RS256 header with an HMAC key confusion cannot get through.
+/// HS256 JSON Web Tokens as `huddle token` signs them, and the claims any
+/// verified token carries (``TokenVerifier`` checks signatures).
 struct JWT {
-    /// Clock skew tolerated on `exp` and `nbf`.
-    static let leewaySeconds: Double = 30
-
     let secret: [UInt8]
 
     func sign(_ claims: JSONValue) -> String {
@@ -40,26 +40,7 @@ struct JWT {
         return signingInput + "." + Base64URL.encode(HMACSHA256.mac(key: secret, message: Array(signingInput.utf8)))
     }
 
-    /// Verifies signature, algorithm, claim types and time window, in that order.
-    func verify(_ token: String, nowSeconds: Double) throws(TokenRejection) -> TokenClaims {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-              let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
-              let signature = Base64URL.decode(parts[2]),
-              let header = try? JSONParser.parse(headerBytes), header["alg"]?.stringValue == "HS256"
-        else { throw .invalid }
-        let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard HMACSHA256.constantTimeEqual(HMACSHA256.mac(key: secret, message: signingInput), signature) else {
-            throw .invalid
-        }
-        guard let payload = try? JSONParser.parse(payloadBytes) else { throw .invalid }
-        let claims = try Self.claims(from: payload)
-        if let exp = claims.expiresAt, nowSeconds >= exp + Self.leewaySeconds { throw .expired }
-        if let nbf = claims.notBefore, nowSeconds + Self.leewaySeconds < nbf { throw .expired }
-        return claims
-    }
-
-    private static func claims(from payload: JSONValue) throws(TokenRejection) -> TokenClaims {
+    static func claims(from payload: JSONValue) throws(TokenRejection) -> TokenClaims {
         guard case .object = payload, let subject = payload["sub"]?.stringValue, !subject.isEmpty else { throw .invalid }
         var name: String?
         if let raw = payload["name"], !raw.isNull {
@@ -86,7 +67,21 @@ struct JWT {
             guard let seconds = raw.doubleValue else { throw .invalid }
             return seconds
         }
+        var audience: [String] = []
+        if let raw = payload["aud"], !raw.isNull {
+            if let one = raw.stringValue {
+                audience = [one]
+            } else {
+                guard let list = raw.arrayValue?.compactMap(\.stringValue), list.count == raw.arrayValue?.count else { throw .invalid }
+                audience = list
+            }
+        }
+        var issuer: String?
+        if let raw = payload["iss"], !raw.isNull {
+            guard let text = raw.stringValue else { throw .invalid }
+            issuer = text
+        }
         return TokenClaims(subject: subject, name: name, workspaces: workspaces, role: role,
-                           expiresAt: try time("exp"), notBefore: try time("nbf"))
+                           expiresAt: try time("exp"), notBefore: try time("nbf"), issuer: issuer, audience: audience)
     }
 }

@@ -109,6 +109,7 @@ function bootJoinScreen() {
       name: form.elements.name.value.trim(),
       user: form.elements.user.value.trim(),
       token: form.elements.token.value.trim(),
+      tokenURL: params.get("token_url"),
     });
   });
   probeServer(params.get("ws") ?? "");
@@ -116,7 +117,7 @@ function bootJoinScreen() {
   else (form.elements.ws.value ? form.elements.name : form.elements.ws).focus();
 }
 
-function join({ workspace, name, user, token }) {
+function join({ workspace, name, user, token, tokenURL }) {
   if (!isValidWorkspace(workspace)) {
     showJoinError(HANDSHAKE_ERRORS.bad_workspace);
     return;
@@ -136,20 +137,43 @@ function join({ workspace, name, user, token }) {
   const params = new URLSearchParams({ ws: workspace });
   if (name) params.set("name", name);
   if (user) params.set("user", user);
+  if (tokenURL) params.set("token_url", tokenURL);
   history.replaceState(null, "", `${location.pathname}?${params}`);
-  const app = new App({ workspace, name: name || userId, user: userId, token });
+  const app = new App({ workspace, name: name || userId, user: userId, token, tokenURL });
   // A handle for testers poking at the live state from the console.
   window.huddle = app;
   app.start();
 }
 
+/**
+ * The token the SDK connects with: the one typed in, or with `?token_url=`
+ * of this page's own origin (the request carries the page's cookies) a
+ * provider that asks that URL for a fresh one (a POST answering `{"token"}`
+ * or the bare JWT) on every reconnect and when the token runs out.
+ */
+function tokenSource(token, tokenURL) {
+  if (!tokenURL || new URL(tokenURL, location.href).origin !== location.origin) return token;
+  let first = token;
+  return async () => {
+    if (first) {
+      const typed = first;
+      first = null;
+      return typed;
+    }
+    const response = await fetch(tokenURL, { method: "POST", credentials: "same-origin" });
+    if (!response.ok) throw { code: `http_${response.status}` };
+    const text = (await response.text()).trim();
+    return text.startsWith("{") ? JSON.parse(text).token : text;
+  };
+}
+
 // MARK: the app
 
 class App {
-  constructor({ workspace, name, user, token }) {
+  constructor({ workspace, name, user, token, tokenURL }) {
     this.workspace = workspace;
     // sessionStorage is per tab: a reload resumes this tab's session, another tab gets its own.
-    this.client = new HuddleClient({ workspace, user, name, token, storage: sessionStorage });
+    this.client = new HuddleClient({ workspace, user, name, token: tokenSource(token, tokenURL), storage: sessionStorage });
     this.presence = this.client.presence;
     this.typingStore = new TypingStore();
     this.self = { id: user, name, role: "editor" };
@@ -182,6 +206,9 @@ class App {
       onFocus: (focus) => this.setFocus(focus),
       onClose: () => { this.setFocus(null); this.contacts.setSelected(null); this.board.setSelected(null); },
     });
+
+    // A reload joins with the refreshed token, not the one that is running out.
+    this.client.on("token", ({ token }) => { if (token) sessionSet(TOKEN_KEY, token); });
 
     $("#join-screen").hidden = true;
     $("#app").hidden = false;

@@ -6,6 +6,8 @@
 
 const SUBPROTOCOL = "huddle.v1";
 const CLOSE_REMOVED = 4003;
+/** The token ran out unrefreshed: only a token provider can give a reconnect a new one. */
+const CLOSE_TOKEN_EXPIRED = 4001;
 /** HTTP answers to the handshake that retrying cannot fix. */
 const FATAL_HANDSHAKE_STATUSES = new Set([400, 401, 403]);
 /** Used until a welcome says what this server is configured with. */
@@ -126,7 +128,8 @@ export class Presence {
  * Lifecycle events (besides every server message type): "state"
  * `{state, attempt?, delayMs?}`, "reload" `{seq, epoch}` (load snapshots
  * now), "presence" (the presence store changed), "message" (every message),
- * "sent" (every envelope sent), "fatal" `{status, code}`, "rtt" (ms).
+ * "sent" (every envelope sent), "fatal" `{status, code}`, "rtt" (ms), "token" (`{token, exp}`
+ * after a refresh, `{error}` when one failed).
  */
 export class HuddleClient {
   #options;
@@ -151,7 +154,8 @@ export class HuddleClient {
 
   /**
    * @param options `{workspace, url?, token?, user?, name?, storage?, storageKey?, WebSocket?, ...tunables}`;
-   *   `token` is a string or a function returning one (or a promise of one), called on every connect.
+   *   `token` is a string or a function returning one (or a promise of one), called on every connect
+   *   and on `auth.expiring`, when the SDK hands the server a new token (`auth.refresh`).
    */
   constructor(options) {
     if (!options?.workspace) throw new TypeError("HuddleClient needs a workspace");
@@ -248,6 +252,9 @@ export class HuddleClient {
       if (this.#socket !== socket) return;
       this.#dropSocket();
       if (event.code === CLOSE_REMOVED) this.#fatal({ status: null, code: "removed" });
+      else if (event.code === CLOSE_TOKEN_EXPIRED && typeof this.#options.token !== "function") {
+        this.#fatal({ status: null, code: "token_expired" });
+      }
       else if (this.#stopped) this.#setState("offline");
       else if (!opened) this.#diagnoseHandshake(token);
       else this.#scheduleReconnect();
@@ -257,6 +264,23 @@ export class HuddleClient {
   async #token() {
     const token = this.#options.token;
     return typeof token === "function" ? await token() : token;
+  }
+
+  #refreshing = false;
+
+  /** `auth.expiring`: a new token from the provider, handed to the server; without a provider the session ends at `exp`. */
+  async #refreshToken() {
+    if (typeof this.#options.token !== "function" || this.#refreshing) return;
+    this.#refreshing = true;
+    try {
+      const token = await this.#token();
+      const ack = await this.request("auth.refresh", { token });
+      this.#emit("token", { token, exp: ack.exp });
+    } catch (error) {
+      this.#emit("token", { error: error?.code ?? String(error) });
+    } finally {
+      this.#refreshing = false;
+    }
   }
 
   /** An address on the server: `kind` "ws" or "http"; identity and (for the socket) resume state in the query. */
@@ -365,6 +389,7 @@ export class HuddleClient {
     }
     if (!message || typeof message.type !== "string") return;
     const type = message.type;
+    if (type === "auth.expiring") this.#refreshToken();
     if (type === "welcome") this.#welcome(message);
     else if (type === "presence.join" || type === "presence.leave" || type === "presence.update") this.presence.apply(message);
     else if (type === "synced") this.#noteSeq(message.seq, message.epoch);

@@ -1,0 +1,79 @@
+// The server side of TLS for HuddleServer's memory-BIO streams. Context
+// setup is a run of macro-wrapped calls (min version, ALPN), so it lives
+// here as one function that writes why it failed.
+#include <stdio.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+static const unsigned char huddle_alpn_http11[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+
+/// ALPN: HTTP/1.1 is all Huddle speaks; a client offering only h2 gets no ALPN answer.
+static inline int huddle_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                                     const unsigned char *in, unsigned int inlen, void *arg) {
+    (void)ssl; (void)arg;
+    unsigned char *selected = NULL;
+    if (SSL_select_next_proto(&selected, outlen, huddle_alpn_http11, sizeof huddle_alpn_http11, in, inlen)
+        != OPENSSL_NPN_NEGOTIATED) return SSL_TLSEXT_ERR_NOACK;
+    *out = selected;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static inline void huddle_tls_error(char *error, size_t size, const char *what) {
+    unsigned long code = ERR_get_error();
+    char reason[200] = "";
+    if (code != 0) ERR_error_string_n(code, reason, sizeof reason);
+    snprintf(error, size, "%s%s%s", what, code != 0 ? ": " : "", reason);
+    ERR_clear_error();
+}
+
+/// A server context for a PEM chain and key, or NULL with `error` saying why:
+/// unreadable files, a key that does not match, a certificate out of its dates.
+/// `min_version` is TLS1_2_VERSION or TLS1_3_VERSION.
+static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const char *key_file, int min_version,
+                                                 char *error, size_t error_size) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (ctx == NULL) { huddle_tls_error(error, error_size, "cannot make a TLS context"); return NULL; }
+    if (SSL_CTX_set_min_proto_version(ctx, min_version) != 1) {
+        huddle_tls_error(error, error_size, "cannot set the minimum TLS version");
+    } else if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
+        huddle_tls_error(error, error_size, "tls.cert_file holds no PEM certificate chain");
+    } else if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1) {
+        // Loading a key already compares it with the certificate.
+        int mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
+        huddle_tls_error(error, error_size, mismatch ? "tls.key_file does not match the certificate of tls.cert_file"
+                                                     : "tls.key_file holds no PEM private key");
+    } else if (SSL_CTX_check_private_key(ctx) != 1) {
+        huddle_tls_error(error, error_size, "tls.key_file does not match the certificate of tls.cert_file");
+    } else {
+        X509 *cert = SSL_CTX_get0_certificate(ctx);
+        if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) {
+            snprintf(error, error_size, "the certificate of tls.cert_file has expired");
+        } else if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
+            snprintf(error, error_size, "the certificate of tls.cert_file is not valid yet");
+        } else {
+            SSL_CTX_set_alpn_select_cb(ctx, huddle_alpn_select, NULL);
+            // Memory BIOs: a record may be written from a buffer at another address after a partial write.
+            SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+            return ctx;
+        }
+    }
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/// A server-side SSL reading from and writing to two new memory BIOs.
+static inline SSL *huddle_tls_new_stream(SSL_CTX *ctx, BIO **incoming, BIO **outgoing) {
+    SSL *ssl = SSL_new(ctx);
+    if (ssl == NULL) return NULL;
+    *incoming = BIO_new(BIO_s_mem());
+    *outgoing = BIO_new(BIO_s_mem());
+    SSL_set_bio(ssl, *incoming, *outgoing);
+    SSL_set_accept_state(ssl);
+    return ssl;
+}
+
+static inline int huddle_tls_pending_output(BIO *outgoing) {
+    return (int)BIO_ctrl_pending(outgoing);
+}

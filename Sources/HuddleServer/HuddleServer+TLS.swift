@@ -1,0 +1,12 @@
+extension HuddleServer {
+    /// SIGHUP: new handshakes use the reloaded certificate and key; sessions
+    /// keep theirs. A pair that does not load keeps the old one.
+    func reloadTLS() {
+        do {
+            tlsContext = try TLSContext(config: config.tls)
+            logger.notice("tls certificate and key reloaded")
+        } catch {
+            logger.error("tls reload refused; keeping the previous certificate and key", metadata: ["reason": "\(error)"])
+        }
+    }
+}
