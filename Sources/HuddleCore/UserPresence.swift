@@ -5,8 +5,8 @@ final class UserPresence {
 
     init(userID: String) { self.userID = userID }
 
-    /// The name of the user's most recent session.
-    var name: String { sessionsInJoinOrder.last?.identity.name ?? userID }
+    /// The name of the user's most recent session (the last in join order; no sort needed for one).
+    var name: String { sessions.max { ($0.joinedAt, $0.id) < ($1.joinedAt, $1.id) }?.identity.name ?? userID }
 
     /// Sessions by `since`, then id: the same order on every node of a
     /// cluster, whichever session it learned of first.

@@ -13,11 +13,12 @@ enum AppEvents {
         .write(PluginEvent(type: request.type, data: .object(request.data)))
     }
 
+    private static let nameRule = CharacterSetRule(
+        allowed: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", length: 1...64)
+
     /// Only `app.<name>`: the prefix keeps backend messages apart from the
     /// core's and every plugin's types.
     static func isValidType(_ type: String) -> Bool {
-        guard type.hasPrefix(typePrefix) else { return false }
-        let name = type.dropFirst(typePrefix.count)
-        return (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+        type.hasPrefix(typePrefix) && nameRule.matches(String(type.dropFirst(typePrefix.count)))
     }
 }

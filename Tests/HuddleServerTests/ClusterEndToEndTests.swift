@@ -7,13 +7,19 @@ import Testing
 private let clusterTimings = ["HUDDLE_PRESENCE_GRACE_MS": "1500", "HUDDLE_CLUSTER_NODE_TTL_MS": "2000",
                               "HUDDLE_TYPING_TTL_MS": "5000"]
 
+/// `count` nodes with the short timings, each already hearing Redis.
+private func linkedCluster(nodes count: Int) throws -> ClusterProcess {
+    let cluster = try ClusterProcess(nodes: count, environment: clusterTimings)
+    try cluster.waitUntilLinked()
+    return cluster
+}
+
 /// Real nodes on one real Redis and one PostgreSQL database: every promise
 /// of the protocol across nodes, and the faults (issue: cluster).
 @Suite(.enabled(if: TestStorage.isPostgres, "a cluster shares PostgreSQL (scripts/test runs this on its test server)"))
 struct ClusterEndToEndTests {
     @Test func sessionsOnTwoNodesSeeEachOthersPresenceTypingAndCursors() throws {
-        let cluster = try ClusterProcess(nodes: 3, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 3)
         let alice = try cluster.nodes[0].join("crm", user: "alice", name: "Alice")
         let bob = try cluster.nodes[1].join("crm", user: "bob", name: "Bob")
         #expect(bob.welcome["presence"]?.arrayValue?.map { $0["user"] } == ["alice", "bob"])
@@ -42,8 +48,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func writesFromTwoNodesAtOnceArriveEverywhereInSeqOrderWithoutGapsOrDuplicates() throws {
-        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 2)
         let alice = try cluster.nodes[0].join("notes", user: "alice")
         let bob = try cluster.nodes[1].join("notes", user: "bob")
         _ = try alice.waitFor("presence.join")
@@ -71,8 +76,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aSessionDroppedOnOneNodeResumesOnAnotherWithNoLeaveAndNoJoin() throws {
-        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 2)
         let bob = try cluster.nodes[1].join("resume", user: "bob")
         let alice = try cluster.nodes[0].join("resume", user: "alice")
         _ = try bob.waitFor("presence.join")
@@ -88,8 +92,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aNodeKilledWithSigkillLosesItsSessionsWithinTheNodeTTL() throws {
-        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 2)
         let bob = try cluster.nodes[1].join("crash", user: "bob")
         let alice = try cluster.nodes[0].join("crash", user: "alice")
         _ = try bob.waitFor("presence.join")
@@ -102,8 +105,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aRollingRestartShowsNoFlickerAndSessionsThatDoNotReturnLeaveWithShutdown() throws {
-        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 2)
         let bob = try cluster.nodes[1].join("rolling", user: "bob")
         let alice = try cluster.nodes[0].join("rolling", user: "alice")
         let carol = try cluster.nodes[0].join("rolling", user: "carol")
@@ -122,8 +124,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func aRedisOutageKeepsNodesServingAndConvergesAfterwards() throws {
-        let cluster = try ClusterProcess(nodes: 2, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 2)
         let bob = try cluster.nodes[1].join("outage", user: "bob")
         let alice = try cluster.nodes[0].join("outage", user: "alice")
         let erin = try cluster.nodes[0].join("outage", user: "erin")
@@ -156,8 +157,7 @@ struct ClusterEndToEndTests {
     }
 
     @Test func theServerAPIWorksFromAnyNodeAndCoversEveryNode() throws {
-        let cluster = try ClusterProcess(nodes: 3, environment: clusterTimings)
-        try cluster.waitUntilLinked()
+        let cluster = try linkedCluster(nodes: 3)
         let alice = try cluster.nodes[0].join("api", user: "alice")
         let bob = try cluster.nodes[1].join("api", user: "bob")
         _ = try alice.waitFor("presence.join")
