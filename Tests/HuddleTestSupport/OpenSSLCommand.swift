@@ -41,6 +41,14 @@ public enum OpenSSLCommand {
         return (certificate, key)
     }
 
+    /// The SHA-256 fingerprint of the PEM certificate at `path`, lowercase hex
+    /// without colons (as Tests/tls-client prints a peer's).
+    public static func fingerprint(ofCertificate path: String) throws -> String {
+        let printed = String(decoding: try run(["x509", "-noout", "-fingerprint", "-sha256", "-in", path]), as: UTF8.self)
+        guard let equals = printed.firstIndex(of: "=") else { throw Failed(description: "openssl x509 printed no fingerprint: \(printed)") }
+        return printed[printed.index(after: equals)...].filter(\.isHexDigit).lowercased()
+    }
+
     /// A self-signed certificate whose validity ended in 2020 (`openssl req`
     /// takes no past dates; `openssl ca` does), with its key.
     public static func expiredCertificate(in directory: TemporaryDirectory) throws -> (certificate: String, key: String) {
