@@ -47,6 +47,8 @@ let package = Package(
 
         // MARK: I/O
         .target(name: "HuddleLoop", dependencies: ["CUV"]),
+        // TLS on memory BIOs as a HuddleLoop StreamSecurity: the server's side and the bench's client side.
+        .target(name: "HuddleTLS", dependencies: ["COpenSSL", "HuddleLoop"]),
         .target(name: "HuddleStore", dependencies: ["CSQLite", "CLibPQ", "HuddlePluginKit"]),
         // The one other module that sees libuv: hiredis's adapter needs the uv_loop_t.
         .target(name: "HuddleRedis", dependencies: ["CHiredis", "CUV", "HuddleLoop"]),
@@ -67,11 +69,11 @@ let package = Package(
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
-            "Contacts", "Notes", "Kanban", "Records",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "HuddleTLS",
+            "COpenSSL", "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
-        .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleWebSocket", "HuddleJSON"]),
+        .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleTLS", "HuddleWebSocket", "HuddleJSON"]),
         .target(name: "HuddleCommand", dependencies: [
             "HuddleServer", "HuddleConfig", "HuddleBench", "HuddlePluginKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,6 +89,7 @@ let package = Package(
         ], path: "Tests/HuddleTestSupport"),
         .testTarget(name: "HuddleJSONTests", dependencies: ["HuddleJSON"]),
         .testTarget(name: "HuddleLoopTests", dependencies: ["HuddleLoop"]),
+        .testTarget(name: "HuddleTLSTests", dependencies: ["HuddleTLS", "HuddleTestSupport"]),
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),

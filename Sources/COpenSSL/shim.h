@@ -4,4 +4,4 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include "jwt_keys.h"
-#include "tls_server.h"
+#include "tls_stream.h"

@@ -1,3 +1,5 @@
+import HuddleTLS
+
 extension HuddleServer {
     /// SIGHUP: new handshakes use the reloaded certificate and key; sessions
     /// keep theirs. A pair that does not load keeps the old one.

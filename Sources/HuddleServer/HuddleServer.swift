@@ -7,6 +7,7 @@ import HuddleJSON
 import HuddleLoop
 import HuddlePluginKit
 import HuddleStore
+import HuddleTLS
 import HuddleWebSocket
 import Logging
 

@@ -1,6 +1,7 @@
-// The server side of TLS for HuddleServer's memory-BIO streams. Context
-// setup is a run of macro-wrapped calls (min version, ALPN), so it lives
-// here as one function that writes why it failed.
+// Contexts and streams for HuddleTLS's memory-BIO streams: the server side
+// (HuddleServer) and the client side (the bench). Context setup is a run of
+// macro-wrapped calls (min version, ALPN, SNI), so it lives here as one
+// function per side that writes why it failed.
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -63,14 +64,41 @@ static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const ch
     return NULL;
 }
 
-/// A server-side SSL reading from and writing to two new memory BIOs.
-static inline SSL *huddle_tls_new_stream(SSL_CTX *ctx, BIO **incoming, BIO **outgoing) {
+/// A client context offering ALPN http/1.1 that does not verify the server's
+/// certificate (the bench generates load against a server it was pointed at),
+/// or NULL with `error` saying why.
+static inline SSL_CTX *huddle_tls_client_context(char *error, size_t error_size) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL) { huddle_tls_error(error, error_size, "cannot make a TLS context"); return NULL; }
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+        huddle_tls_error(error, error_size, "cannot set the minimum TLS version");
+    } else if (SSL_CTX_set_alpn_protos(ctx, huddle_alpn_http11, sizeof huddle_alpn_http11) != 0) {
+        huddle_tls_error(error, error_size, "cannot offer ALPN http/1.1");
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+        SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+        return ctx;
+    }
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/// An SSL reading from and writing to two new memory BIOs: the server side
+/// when `server` is 1, else the client side, sending `server_name` as SNI
+/// when it is not NULL (a host name; not for an IP address).
+static inline SSL *huddle_tls_new_stream(SSL_CTX *ctx, int server, const char *server_name,
+                                         BIO **incoming, BIO **outgoing) {
     SSL *ssl = SSL_new(ctx);
     if (ssl == NULL) return NULL;
     *incoming = BIO_new(BIO_s_mem());
     *outgoing = BIO_new(BIO_s_mem());
     SSL_set_bio(ssl, *incoming, *outgoing);
-    SSL_set_accept_state(ssl);
+    if (server) {
+        SSL_set_accept_state(ssl);
+    } else {
+        if (server_name != NULL) SSL_set_tlsext_host_name(ssl, server_name);
+        SSL_set_connect_state(ssl);
+    }
     return ssl;
 }
 
