@@ -9,9 +9,9 @@ enum BenchHTTP {
         let message: String
     }
 
-    static func getJSON(loop: EventLoop, host: String, port: Int, path: String,
+    static func getJSON(loop: EventLoop, endpoint: BenchEndpoint, path: String,
                         completion: @escaping (Result<JSONValue, Failure>) -> Void) {
-        TCPConnection.connect(loop: loop, host: host, port: port) { result in
+        endpoint.connect(loop: loop) { result in
             guard case .success(let connection) = result else {
                 completion(.failure(Failure(message: "GET \(path): cannot connect")))
                 return
@@ -20,7 +20,7 @@ enum BenchHTTP {
             connection.onRead = { bytes in response.append(contentsOf: bytes) }
             connection.onClose = { _ in completion(parse(response, path: path)) }
             connection.startReading()
-            connection.write(Array("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8))
+            connection.write(Array("GET \(path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\nConnection: close\r\n\r\n".utf8))
         }
     }
 

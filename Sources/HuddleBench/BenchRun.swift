@@ -143,7 +143,8 @@ public final class BenchRun: BenchSessionOwner {
 
     func sessionEnded(_ session: BenchSession, error: LoopError?) {
         if isInWindow { droppedDuringWindow += 1 }
-        if session.holdsConnectSlot, let error { noteFailure("closed before welcome: \(error)") }
+        // No error: the server (or, over TLS, the handshake) ended the stream, e.g. a TLS URL for a plain listener.
+        if session.holdsConnectSlot { noteFailure("closed before welcome" + (error.map { ": \($0)" } ?? "")) }
         releaseConnectSlot(session)
     }
 

@@ -98,23 +98,31 @@ public struct BenchTarget: Sendable {
 public struct BenchEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
+    /// Connect over TLS (an `https://` or `wss://` URL), see `BenchEndpoint+Connecting.swift`.
+    public var usesTLS: Bool
 
-    public init(host: String, port: Int) {
+    public init(host: String, port: Int, usesTLS: Bool = false) {
         self.host = host
         self.port = port
+        self.usesTLS = usesTLS
     }
 
-    /// `http://HOST:PORT`, `ws://HOST:PORT` or `HOST:PORT`, with or without a
-    /// trailing `/`; nil for anything else (a path, no port).
+    /// `http://HOST:PORT`, `ws://HOST:PORT` or `HOST:PORT`, or over TLS
+    /// `https://HOST:PORT` or `wss://HOST:PORT`, with or without a trailing
+    /// `/`; nil for anything else (a path, no port).
     public init?(url: String) {
         var rest = Substring(url)
-        for scheme in ["http://", "ws://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        var usesTLS = false
+        for (scheme, secure) in [("http://", false), ("ws://", false), ("https://", true), ("wss://", true)] where rest.hasPrefix(scheme) {
+            rest = rest.dropFirst(scheme.count)
+            usesTLS = secure
+        }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
               (1...65535).contains(port) else { return nil }
         let host = rest[..<colon]
         guard !host.isEmpty, !host.contains("/") else { return nil }
-        self.init(host: String(host), port: port)
+        self.init(host: String(host), port: port, usesTLS: usesTLS)
     }
 
     /// Every endpoint of `values`, each one URL or several separated by commas.

@@ -46,7 +46,7 @@ final class BenchSession {
 
     func open() {
         let host = endpoint.host, port = endpoint.port
-        TCPConnection.connect(loop: run.loop, host: host, port: port) { [self] result in
+        endpoint.connect(loop: run.loop) { [self] result in
             switch result {
             case .failure(let error):
                 run.sessionFailed(self, reason: "connect: \(error)")

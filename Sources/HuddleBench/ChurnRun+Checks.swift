@@ -20,7 +20,7 @@ extension ChurnRun {
 
     private func collectSeqs(workspace: String, since: Int, found: Set<Int>, then done: @escaping (Set<Int>) -> Void) {
         let path = "/api/workspaces/\(workspace)/events?since=\(since)&limit=\(Self.eventsPage)"
-        BenchHTTP.getJSON(loop: loop, host: target.endpoints[0].host, port: target.endpoints[0].port, path: path) { [unowned self] result in
+        BenchHTTP.getJSON(loop: loop, endpoint: target.endpoints[0], path: path) { [unowned self] result in
             switch result {
             case .failure(let problem):
                 counters.checkProblems.append(problem.message)
@@ -39,7 +39,7 @@ extension ChurnRun {
 
     private func checkPresence(workspace: String, then done: @escaping () -> Void) {
         let path = "/api/workspaces/\(workspace)/presence"
-        BenchHTTP.getJSON(loop: loop, host: target.endpoints[0].host, port: target.endpoints[0].port, path: path) { [unowned self] result in
+        BenchHTTP.getJSON(loop: loop, endpoint: target.endpoints[0], path: path) { [unowned self] result in
             switch result {
             case .failure(let problem):
                 counters.checkProblems.append(problem.message)

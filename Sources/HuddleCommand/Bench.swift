@@ -20,7 +20,10 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Server address.") var host = "127.0.0.1"
     @Option(help: "Server port (one node; or use --url).") var port: Int?
-    @Option(help: ArgumentHelp("A node, http://HOST:PORT; repeat it or separate with commas for a cluster.", valueName: "url"))
+    @Option(help: ArgumentHelp("""
+        A node, http://HOST:PORT; repeat it or separate with commas for a cluster. \
+        https://HOST:PORT (or wss://) connects over TLS and does not check the server's certificate.
+        """, valueName: "url"))
     var url: [String] = []
     @Option(help: ArgumentHelp("s1, s2, s3, s4 or s5.", valueName: "name")) var scenario: String
     @Option(help: "Workspaces (overrides the preset).") var workspaces: Int?
@@ -71,7 +74,7 @@ struct Bench: ParsableCommand {
         guard port == nil else { throw ValidationError("give --port or --url, not both") }
         let (endpoints, invalid) = BenchEndpoint.list(url)
         guard invalid.isEmpty, !endpoints.isEmpty else {
-            throw ValidationError("--url takes http://HOST:PORT; not understood: \(invalid.joined(separator: ", "))")
+            throw ValidationError("--url takes http://HOST:PORT or https://HOST:PORT; not understood: \(invalid.joined(separator: ", "))")
         }
         return endpoints
     }

@@ -14,6 +14,12 @@ struct ClusterTargetTests {
         #expect(BenchEndpoint(url: "127.0.0.1:70000") == nil)
     }
 
+    @Test func httpsAndWSSURLsConnectOverTLS() {
+        #expect(BenchEndpoint(url: "https://127.0.0.1:8443") == BenchEndpoint(host: "127.0.0.1", port: 8443, usesTLS: true))
+        #expect(BenchEndpoint(url: "wss://localhost:8443/") == BenchEndpoint(host: "localhost", port: 8443, usesTLS: true))
+        #expect(BenchEndpoint(url: "http://127.0.0.1:8080")?.usesTLS == false)
+    }
+
     @Test func repeatedAndCommaSeparatedURLsMakeOneListInOrder() {
         let (endpoints, invalid) = BenchEndpoint.list(["http://127.0.0.1:1,http://127.0.0.1:2", "127.0.0.1:3", "nonsense"])
         #expect(endpoints.map(\.port) == [1, 2, 3])
