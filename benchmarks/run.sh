@@ -6,11 +6,21 @@
 #   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --rate 100
 # BENCH_STORAGE replaces the SQLite file, e.g. a fresh PostgreSQL server:
 #   BENCH_STORAGE="$(scripts/postgres)" benchmarks/run.sh s4
+# BENCH_TLS=1 serves https/wss with a throw-away self-signed certificate (the
+# openssl CLI) and points the bench at https://, e.g. S1 over TLS:
+#   BENCH_TLS=1 benchmarks/run.sh s1
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
+scheme=http
+if [[ "${BENCH_TLS:-}" == 1 ]]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" \
+        -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+    export HUDDLE_TLS_CERT_FILE="$dir/tls.crt" HUDDLE_TLS_KEY_FILE="$dir/tls.key"
+    scheme=https
+fi
 "$huddle" serve --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -18,5 +28,5 @@ for _ in $(seq 100); do
     grep -q '^huddle listening' "$dir/server.log" && break
     sleep 0.1
 done
-port=$(sed -n 's/^huddle listening on http:\/\/.*:\([0-9]*\)$/\1/p' "$dir/server.log")
-"$huddle" bench --port "$port" --scenario "$scenario" --server-pid "$server" "$@"
+port=$(sed -n 's/^huddle listening on https\?:\/\/.*:\([0-9]*\)$/\1/p' "$dir/server.log")
+"$huddle" bench --url "$scheme://127.0.0.1:$port" --scenario "$scenario" --server-pid "$server" "$@"

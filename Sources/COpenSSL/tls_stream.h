@@ -29,16 +29,29 @@ static inline void huddle_tls_error(char *error, size_t size, const char *what) 
     ERR_clear_error();
 }
 
-/// A server context for a PEM chain and key, or NULL with `error` saying why:
-/// unreadable files, a key that does not match, a certificate out of its dates.
-/// `min_version` is TLS1_2_VERSION or TLS1_3_VERSION.
-static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const char *key_file, int min_version,
-                                                 char *error, size_t error_size) {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+/// A context for `method` with what both sides need: the oldest version
+/// (TLS1_2_VERSION or TLS1_3_VERSION) and the memory-BIO write modes; NULL
+/// with `error` saying why.
+static inline SSL_CTX *huddle_tls_context(const SSL_METHOD *method, int min_version, char *error, size_t error_size) {
+    SSL_CTX *ctx = SSL_CTX_new(method);
     if (ctx == NULL) { huddle_tls_error(error, error_size, "cannot make a TLS context"); return NULL; }
     if (SSL_CTX_set_min_proto_version(ctx, min_version) != 1) {
         huddle_tls_error(error, error_size, "cannot set the minimum TLS version");
-    } else if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    // Memory BIOs: a record may be written from a buffer at another address after a partial write.
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    return ctx;
+}
+
+/// A server context for a PEM chain and key, or NULL with `error` saying why:
+/// unreadable files, a key that does not match, a certificate out of its dates.
+static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const char *key_file, int min_version,
+                                                 char *error, size_t error_size) {
+    SSL_CTX *ctx = huddle_tls_context(TLS_server_method(), min_version, error, error_size);
+    if (ctx == NULL) return NULL;
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
         huddle_tls_error(error, error_size, "tls.cert_file holds no PEM certificate chain");
     } else if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1) {
         // Loading a key already compares it with the certificate.
@@ -55,8 +68,6 @@ static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const ch
             snprintf(error, error_size, "the certificate of tls.cert_file is not valid yet");
         } else {
             SSL_CTX_set_alpn_select_cb(ctx, huddle_alpn_select, NULL);
-            // Memory BIOs: a record may be written from a buffer at another address after a partial write.
-            SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
             return ctx;
         }
     }
@@ -68,19 +79,16 @@ static inline SSL_CTX *huddle_tls_server_context(const char *cert_file, const ch
 /// certificate (the bench generates load against a server it was pointed at),
 /// or NULL with `error` saying why.
 static inline SSL_CTX *huddle_tls_client_context(char *error, size_t error_size) {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL) { huddle_tls_error(error, error_size, "cannot make a TLS context"); return NULL; }
-    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
-        huddle_tls_error(error, error_size, "cannot set the minimum TLS version");
-    } else if (SSL_CTX_set_alpn_protos(ctx, huddle_alpn_http11, sizeof huddle_alpn_http11) != 0) {
+    SSL_CTX *ctx = huddle_tls_context(TLS_client_method(), TLS1_2_VERSION, error, error_size);
+    if (ctx == NULL) return NULL;
+    // Unlike every other setter here, 0 means success.
+    if (SSL_CTX_set_alpn_protos(ctx, huddle_alpn_http11, sizeof huddle_alpn_http11) != 0) {
         huddle_tls_error(error, error_size, "cannot offer ALPN http/1.1");
-    } else {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-        SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
-        return ctx;
+        SSL_CTX_free(ctx);
+        return NULL;
     }
-    SSL_CTX_free(ctx);
-    return NULL;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    return ctx;
 }
 
 /// An SSL reading from and writing to two new memory BIOs: the server side
