@@ -4,6 +4,7 @@
 // function per side that writes why it failed.
 #include <stdio.h>
 #include <string.h>
+#include <openssl/buffer.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -41,7 +42,8 @@ static inline SSL_CTX *huddle_tls_context(const SSL_METHOD *method, int min_vers
         return NULL;
     }
     // Memory BIOs: a record may be written from a buffer at another address after a partial write.
-    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    // Release buffers: an idle stream gives back its 16 KiB read and write buffers between records.
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
     return ctx;
 }
 
@@ -108,6 +110,20 @@ static inline SSL *huddle_tls_new_stream(SSL_CTX *ctx, int server, const char *s
         SSL_set_connect_state(ssl);
     }
     return ssl;
+}
+
+/// A memory BIO's buffer never shrinks: a drained one that grew past `keep`
+/// bytes (a welcome, a burst of relays) is replaced by a new empty one, so an
+/// idle stream does not hold its largest burst. Answers the BIO now in use.
+static inline BIO *huddle_tls_trim(SSL *ssl, BIO *bio, int outgoing, size_t keep) {
+    BUF_MEM *memory = NULL;
+    BIO_get_mem_ptr(bio, &memory);
+    if (memory == NULL || memory->max <= keep || BIO_ctrl_pending(bio) > 0) return bio;
+    BIO *fresh = BIO_new(BIO_s_mem());
+    if (fresh == NULL) return bio;
+    // Either call frees the BIO it replaces.
+    if (outgoing) SSL_set0_wbio(ssl, fresh); else SSL_set0_rbio(ssl, fresh);
+    return fresh;
 }
 
 static inline int huddle_tls_pending_output(BIO *outgoing) {

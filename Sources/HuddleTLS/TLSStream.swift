@@ -8,10 +8,14 @@ import HuddleLoop
 public final class TLSStream: StreamSecurity {
     /// Plaintext read per `SSL_read` call.
     static let readChunk = 16_384
+    /// Bytes a drained memory BIO may keep allocated; a larger one is
+    /// replaced (`huddle_tls_trim`). Above the few hundred bytes of an
+    /// ordinary flush, below a welcome or a burst.
+    static let retainedBufferBytes = 4_096
 
     private let ssl: OpaquePointer
-    private let incoming: OpaquePointer
-    private let outgoing: OpaquePointer
+    private var incoming: OpaquePointer
+    private var outgoing: OpaquePointer
     /// Keeps the context alive while this stream uses it, across a reload.
     private let context: TLSContext
     private var finished = false
@@ -67,6 +71,7 @@ public final class TLSStream: StreamSecurity {
             }
             switch SSL_get_error(ssl, count) {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+                incoming = huddle_tls_trim(ssl, incoming, 0, Self.retainedBufferBytes)
                 return plaintext
             case SSL_ERROR_ZERO_RETURN:
                 // The peer's close_notify: what came before it still counts.
@@ -100,9 +105,11 @@ public final class TLSStream: StreamSecurity {
         seal()
         let pending = Int(huddle_tls_pending_output(outgoing))
         guard pending > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: pending) { buffer, initialized in
+        let output = [UInt8](unsafeUninitializedCapacity: pending) { buffer, initialized in
             initialized = max(Int(BIO_read(outgoing, buffer.baseAddress, Int32(pending))), 0)
         }
+        outgoing = huddle_tls_trim(ssl, outgoing, 1, Self.retainedBufferBytes)
+        return output
     }
 
     /// Encrypts what was sent since the last call. Before the handshake is
