@@ -68,9 +68,9 @@ let package = Package(
 
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
-            "HuddleLoop", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "HuddleTLS",
-            "COpenSSL", "Contacts", "Notes", "Kanban", "Records",
+            "HuddleLoop", "HuddleTLS", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
+            "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
         .target(name: "HuddleBench", dependencies: ["HuddleLoop", "HuddleTLS", "HuddleWebSocket", "HuddleJSON"]),
