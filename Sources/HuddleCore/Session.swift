@@ -30,36 +30,45 @@ public final class Session {
     public internal(set) var focus: String?
     /// Always an object.
     public internal(set) var meta: JSONValue = .object([:])
-    /// When the session joined, ISO-8601 (`since` in presence lists).
-    public let joinedAt: String
+    /// When the session joined, Unix ms; a number rather than its ISO-8601
+    /// text, which would be one more heap string per idle session.
+    public let joinedAtUnixMs: Int64
 
     var state: State = .connected
     /// Position in `workspace.connectedSessions`, for O(1) removal.
     var connectedIndex = -1
     /// Typing targets in the order they started.
     var typing: [TypingTarget] = []
-    var cursor = CursorThrottle()
+    /// Made at the session's first cursor: an idle session pays 8 bytes for it.
+    var cursor: CursorThrottle?
     var bucket: TokenBucket
     /// Tells a current grace deadline from one a resume cancelled.
     var graceGeneration: UInt64 = 0
     /// When the token runs out, and when `auth.expiring` is due; `nil` with no `exp`.
     var tokenDeadlines: TokenDeadlines?
 
-    /// `{"type":"cursor","user":…,"session":…` — the same for every cursor of this session.
-    lazy var cursorPrefix: [UInt8] = {
-        var writer = MessageWriter(type: MessageType.cursor)
-        writer.string("user", identity.userID)
-        writer.string("session", id)
-        return writer.prefix
-    }()
-
-    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject?, joinedAt: String, bucket: TokenBucket) {
+    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject?, joinedAtUnixMs: Int64, bucket: TokenBucket) {
         self.id = id
         self.identity = identity
         self.workspace = workspace
         self.attachment = attachment
-        self.joinedAt = joinedAt
+        self.joinedAtUnixMs = joinedAtUnixMs
         self.bucket = bucket
+    }
+
+    /// When the session joined, ISO-8601 (`since` in presence lists).
+    public var since: String { ISOTimestamp.string(unixMs: joinedAtUnixMs) }
+
+    /// The session's cursor throttle, made at its first cursor.
+    func cursorThrottle() -> CursorThrottle {
+        if let cursor { return cursor }
+        // `{"type":"cursor","user":…,"session":…`: the same for every cursor of this session.
+        var writer = MessageWriter(type: MessageType.cursor)
+        writer.string("user", identity.userID)
+        writer.string("session", id)
+        let throttle = CursorThrottle(prefix: writer.prefix)
+        cursor = throttle
+        return throttle
     }
 
     /// Connected to this node.

@@ -44,8 +44,11 @@ final class Connection {
         lastHeardMs = server.loop.nowMs
         acceptOrder = server.metrics.connectionsAccepted
         http = HTTPSide(loop: server.loop)
-        tcp.onRead = { [unowned self] bytes in self.received(bytes) }
-        tcp.onClose = { [unowned self] _ in self.closed() }
+        // Strong on purpose: a closure whose only capture is one object needs
+        // no context allocation (two per connection with `unowned`), and the
+        // TCPConnection drops both closures when it closes, ending the cycle.
+        tcp.onRead = { bytes in self.received(bytes) }
+        tcp.onClose = { _ in self.closed() }
         startHTTPDeadline()
     }
 

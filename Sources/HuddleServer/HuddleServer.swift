@@ -60,6 +60,7 @@ public final class HuddleServer {
     /// Workspaces whose seq gap waits to be filled from storage, and after which seq.
     var pendingGapFills: [String: Int] = [:]
     let gapFillTimer: LoopTimer
+    private let heapTrimmer: HeapTrimmer
 
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
@@ -100,6 +101,7 @@ public final class HuddleServer {
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
         gapFillTimer = LoopTimer(loop: loop)
+        heapTrimmer = HeapTrimmer(loop: loop)
         let webhookLogger = logger
         webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
                                  log: { webhookLogger.error("\($0)") })
@@ -131,6 +133,9 @@ public final class HuddleServer {
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
         armLagProbe()
+        heapTrimmer.start { [unowned self] durationMs in
+            self.logger.debug("heap trimmed after a burst of connections", metadata: ["duration_ms": "\(durationMs)"])
+        }
         jwksFetcher?.start()
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
@@ -149,6 +154,7 @@ public final class HuddleServer {
             tcp.security = stream
         }
         metrics.connectionsAccepted += 1
+        heapTrimmer.connectionChurned()
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection
         httpConnections[ObjectIdentifier(connection)] = connection
@@ -159,6 +165,7 @@ public final class HuddleServer {
 
     func connectionClosed(_ connection: Connection) {
         connections.removeValue(forKey: ObjectIdentifier(connection))
+        heapTrimmer.connectionChurned()
         httpConnectionEnded(connection)
         if shuttingDown && connections.isEmpty { finishShutdown() }
     }
@@ -351,6 +358,7 @@ public final class HuddleServer {
         lagProbe.close()
         jwksFetcher?.close()
         gapFillTimer.close()
+        heapTrimmer.close()
         webhooks?.close()
         storeReplies.close()
         loop.stop()
