@@ -19,6 +19,9 @@ public final class Session {
     public internal(set) var node: String?
     /// Replaced on resume, so a reconnect with a new token carries its new role.
     public internal(set) var identity: Identity
+    /// Right after `identity`, whose last word it shares (fields of every
+    /// session are laid out in this order).
+    public internal(set) var status: PresenceStatus = .online
     /// Strong on purpose: the server may hold a session after it left (while
     /// its socket closes), and the workspace may be dropped by then. The
     /// workspace forgets its sessions when they leave, so no cycle outlives them.
@@ -26,7 +29,6 @@ public final class Session {
     /// The server's connection object; `nil` while the session is in grace or gone.
     public var attachment: AnyObject?
 
-    public internal(set) var status: PresenceStatus = .online
     public internal(set) var focus: String?
     /// Always an object.
     public internal(set) var meta: JSONValue = .object([:])

@@ -10,22 +10,14 @@ import HuddleWebSocket
 final class Connection {
     enum Phase { case http, huddle, echo, closing }
 
+    // Word-sized fields first and the byte-sized ones together at the end, so
+    // that the padding between them does not grow every connection.
     let tcp: TCPConnection
     unowned let server: HuddleServer
-    private(set) var phase = Phase.http
     /// Boxed so that the upgrade frees it: the parser is about half of a
     /// Connection's size, and most connections become WebSockets.
     private(set) var http: HTTPSide?
-    private var reader: MessageReader?
-    /// An HTTP answer is being computed off the loop (store); later pipelined
-    /// requests wait so responses keep their order.
-    var awaitingResponse = false
-
     private(set) var session: Session?
-    /// Counted in `webSocketCount` (`limits.max_connections`) until closed.
-    private var countsAsSession = false
-    /// The core still counts this connection's session as connected.
-    private var sessionLive = false
     private(set) var lastHeardMs: UInt64
     /// Eviction order under `limits.max_http_connections`: lowest first.
     let acceptOrder: Int
@@ -37,6 +29,15 @@ final class Connection {
     /// Plugin requests sent to the store and not answered yet (`limits.max_pending_requests`).
     var pluginRequestsPending = 0
     var heldDuringReplay: [HeldMessage] = []
+    private var reader: MessageReader?
+    private(set) var phase = Phase.http
+    /// An HTTP answer is being computed off the loop (store); later pipelined
+    /// requests wait so responses keep their order.
+    var awaitingResponse = false
+    /// Counted in `webSocketCount` (`limits.max_connections`) until closed.
+    private var countsAsSession = false
+    /// The core still counts this connection's session as connected.
+    private var sessionLive = false
 
     init(tcp: TCPConnection, server: HuddleServer) {
         self.tcp = tcp
