@@ -26,6 +26,7 @@ public final class TCPListener: LoopHandleOwner {
     private var spareDescriptor: Int32
     private var onAccept: ((TCPConnection) -> Void)?
     private var isClosing = false
+    private var isPolling = false
     /// The bound port; the one the kernel chose when asked for port 0.
     public let port: Int
     /// Called when `accept` fails for want of descriptors (EMFILE, ENFILE),
@@ -33,10 +34,16 @@ public final class TCPListener: LoopHandleOwner {
     /// how many peers were refused (the one that hit the limit included).
     public var onAcceptError: ((LoopError, _ refused: Int) -> Void)?
 
+    /// The listen queue asked for; the kernel caps it at `net.core.somaxconn`
+    /// (4096 on Debian 12). A reconnect storm arrives faster than one loop
+    /// turn accepts, and a peer the queue has no room for waits a whole SYN
+    /// retransmission (1 s) before it tries again.
+    public static let defaultBacklog: Int32 = 4096
+
     /// Binds to `host` and `port` and listens. Port 0 picks any free port.
     /// A host name (rather than an IP address) is looked up on this thread. New connections arrive not yet reading:
     /// set `onRead`/`onClose`, then call `startReading()`.
-    public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
+    public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = TCPListener.defaultBacklog,
                 onAccept: @escaping (TCPConnection) -> Void) throws(LoopError) {
         let address = try SocketAddress.resolveBlocking(host: host, port: port, loop: loop)
         let descriptor = try Self.listeningSocket(at: address, backlog: backlog)
@@ -59,6 +66,25 @@ public final class TCPListener: LoopHandleOwner {
         self.onAccept = onAccept
         spareDescriptor = Self.openSpare()
         LoopHandle.attach(self, to: handle)
+        resumeAccepting()
+    }
+
+    /// Whether peers are being taken from the listen queue (not paused).
+    public var isAccepting: Bool { isPolling }
+
+    /// Stops taking peers from the listen queue (they wait there, connected
+    /// but not accepted) until `resumeAccepting`; the peer being handed to
+    /// `onAccept` when this is called is the last one.
+    public func pauseAccepting() {
+        guard isPolling, !isClosing else { return }
+        isPolling = false
+        uv_poll_stop(handle)
+    }
+
+    /// Accepts again (at once, if peers are waiting).
+    public func resumeAccepting() {
+        guard !isPolling, !isClosing else { return }
+        isPolling = true
         _ = uv_poll_start(handle, Int32(UV_READABLE.rawValue)) { handle, status, _ in
             LoopHandle.owner(of: handle, as: TCPListener.self)?.acceptWaiting(status: status)
         }
@@ -90,7 +116,7 @@ public final class TCPListener: LoopHandleOwner {
 
     private func acceptWaiting(status: Int32) {
         guard status == 0, !isClosing else { return }
-        while !isClosing {
+        while isPolling && !isClosing {
             // accept4 is not visible to Swift; uv_tcp_open makes the socket non-blocking.
             let accepted = accept(descriptor, nil, nil)
             if accepted >= 0 {

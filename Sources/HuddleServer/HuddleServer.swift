@@ -31,7 +31,9 @@ public final class HuddleServer {
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
 
-    private var listener: TCPListener?
+    private(set) var listener: TCPListener?
+    /// Ends a pause in accepting once the oldest HTTP connection may be evicted.
+    let acceptResumeTimer: LoopTimer
     private var connections: [ObjectIdentifier: Connection] = [:]
     /// Connections not yet upgraded (`limits.max_http_connections`).
     var httpConnections: [ObjectIdentifier: Connection] = [:]
@@ -102,6 +104,7 @@ public final class HuddleServer {
         lagProbe = LoopTimer(loop: loop)
         gapFillTimer = LoopTimer(loop: loop)
         heapTrimmer = HeapTrimmer(loop: loop)
+        acceptResumeTimer = LoopTimer(loop: loop)
         let webhookLogger = logger
         webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
                                  log: { webhookLogger.error("\($0)") })
@@ -147,7 +150,8 @@ public final class HuddleServer {
     // MARK: Connections
 
     private func accept(_ tcp: TCPConnection) {
-        guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
+        guard !shuttingDown else { tcp.close(); return }
+        makeRoomForHTTPConnection()
         tcp.setNoDelay(true)
         if let tlsContext {
             guard let stream = TLSStream(context: tlsContext) else { tcp.close(); return }
@@ -359,6 +363,7 @@ public final class HuddleServer {
         jwksFetcher?.close()
         gapFillTimer.close()
         heapTrimmer.close()
+        acceptResumeTimer.close()
         webhooks?.close()
         storeReplies.close()
         loop.stop()

@@ -29,11 +29,30 @@ import Testing
         try member.send(["type": "ping", "id": 1])
         #expect(try member.waitFor("pong")["id"] == 1)
 
-        // The oldest stalled ones were closed; the newest are still waiting for their head.
+        // The oldest stalled ones were closed (once they had waited a second);
+        // the newest are still waiting for their head.
         #expect(try stalled[0].waitForServerClose(timeout: 10))
         #expect(try stalled.last!.waitForServerClose(timeout: 0.2) == false)
-        #expect(try server.metric("huddle_http_connections_evicted_total") ?? 0 >= Self.httpLimit * 2)
+        #expect(try server.metric("huddle_http_connections_evicted_total") ?? 0 >= Self.httpLimit)
+        #expect(try server.metric("huddle_accept_pauses_total") ?? 0 >= 1)
         try late.client.close()
+    }
+
+    /// A reconnect storm: more handshakes than the limit arrive at once, their
+    /// requests right behind the connect. None is closed to make room (they
+    /// are not stalled); the ones past the limit wait in the listen queue and
+    /// every one is upgraded.
+    @Test func aBurstOfHandshakesPastTheHTTPLimitIsQueuedNotEvicted() throws {
+        let server = try ServerProcess(environment: ["HUDDLE_LIMITS_MAX_HTTP_CONNECTIONS": "\(Self.httpLimit)"])
+        let burst = try (0..<Self.httpLimit * 5).map { _ in try RawHTTPConnection(port: server.port) }
+        for (index, client) in burst.enumerated() {
+            try client.send("GET /ws/storm?user=u\(index) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        }
+        for client in burst { #expect(try client.response(timeout: 10)?.status == 101) }
+        #expect(try server.metric("huddle_http_connections_evicted_total") == 0)
+        #expect(try server.get("/api/workspaces/storm/presence").json?["count"] == .int(Self.httpLimit * 5))
+        for client in burst { client.close() }
     }
 
     /// The shell starts the server with 64 descriptors: a few dozen clients
