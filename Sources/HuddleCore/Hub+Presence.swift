@@ -72,7 +72,7 @@ extension Hub {
         writer.string("session", session.id)
         writePresenceState(of: session, into: &writer)
         writer.int("sessions", userSessions)
-        writer.string("since", session.since)
+        writer.timestamp("since", unixMs: session.joinedAtUnixMs)
         return Outgoing(type: MessageType.presenceJoin, bytes: writer.finish(), delivery: .batched)
     }
 
@@ -147,7 +147,7 @@ extension Hub {
             writer.objects("sessions", user.value.inJoinOrder) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)
-                writer.string("since", session.since)
+                writer.timestamp("since", unixMs: session.joinedAtUnixMs)
             }
         }
     }

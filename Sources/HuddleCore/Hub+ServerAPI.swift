@@ -59,7 +59,7 @@ extension Hub {
             writer.string("name", session.identity.name)
             writer.string("role", session.identity.role)
             writer.string("status", session.status.rawValue)
-            writer.string("since", session.since)
+            writer.timestamp("since", unixMs: session.joinedAtUnixMs)
             writer.bool("in_grace", session.isInGrace)
         }
         return writer.finish()

@@ -58,9 +58,6 @@ public final class Session {
         self.bucket = bucket
     }
 
-    /// When the session joined, ISO-8601 (`since` in presence lists).
-    public var since: String { ISOTimestamp.string(unixMs: joinedAtUnixMs) }
-
     /// The session's cursor throttle, made at its first cursor.
     func cursorThrottle() -> CursorThrottle {
         if let cursor { return cursor }

@@ -26,7 +26,6 @@ public final class TCPListener: LoopHandleOwner {
     private var spareDescriptor: Int32
     private var onAccept: ((TCPConnection) -> Void)?
     private var isClosing = false
-    private var isPolling = false
     /// The bound port; the one the kernel chose when asked for port 0.
     public let port: Int
     /// Called when `accept` fails for want of descriptors (EMFILE, ENFILE),
@@ -35,9 +34,9 @@ public final class TCPListener: LoopHandleOwner {
     public var onAcceptError: ((LoopError, _ refused: Int) -> Void)?
 
     /// The listen queue asked for; the kernel caps it at `net.core.somaxconn`
-    /// (4096 on Debian 12). A reconnect storm arrives faster than one loop
-    /// turn accepts, and a peer the queue has no room for waits a whole SYN
-    /// retransmission (1 s) before it tries again.
+    /// (4096 on Debian 12). A reconnect storm arrives in bursts larger than
+    /// one loop turn takes in, and a peer the queue has no room for waits a
+    /// whole SYN retransmission (1 s) before it tries again.
     public static let defaultBacklog: Int32 = 4096
 
     /// Binds to `host` and `port` and listens. Port 0 picks any free port.
@@ -66,25 +65,6 @@ public final class TCPListener: LoopHandleOwner {
         self.onAccept = onAccept
         spareDescriptor = Self.openSpare()
         LoopHandle.attach(self, to: handle)
-        resumeAccepting()
-    }
-
-    /// Whether peers are being taken from the listen queue (not paused).
-    public var isAccepting: Bool { isPolling }
-
-    /// Stops taking peers from the listen queue (they wait there, connected
-    /// but not accepted) until `resumeAccepting`; the peer being handed to
-    /// `onAccept` when this is called is the last one.
-    public func pauseAccepting() {
-        guard isPolling, !isClosing else { return }
-        isPolling = false
-        uv_poll_stop(handle)
-    }
-
-    /// Accepts again (at once, if peers are waiting).
-    public func resumeAccepting() {
-        guard !isPolling, !isClosing else { return }
-        isPolling = true
         _ = uv_poll_start(handle, Int32(UV_READABLE.rawValue)) { handle, status, _ in
             LoopHandle.owner(of: handle, as: TCPListener.self)?.acceptWaiting(status: status)
         }
@@ -116,7 +96,7 @@ public final class TCPListener: LoopHandleOwner {
 
     private func acceptWaiting(status: Int32) {
         guard status == 0, !isClosing else { return }
-        while isPolling && !isClosing {
+        while !isClosing {
             // accept4 is not visible to Swift; uv_tcp_open makes the socket non-blocking.
             let accepted = accept(descriptor, nil, nil)
             if accepted >= 0 {

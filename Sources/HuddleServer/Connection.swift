@@ -19,8 +19,6 @@ final class Connection {
     private(set) var http: HTTPSide?
     private(set) var session: Session?
     private(set) var lastHeardMs: UInt64
-    /// Eviction order under `limits.max_http_connections`: oldest first.
-    let acceptedAtMs: UInt64
     /// After our close frame: closes the socket if the peer never answers it.
     private var closeHandshakeTimer: LoopTimer?
     /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
@@ -42,9 +40,8 @@ final class Connection {
     init(tcp: TCPConnection, server: HuddleServer) {
         self.tcp = tcp
         self.server = server
-        acceptedAtMs = server.loop.nowMs
-        lastHeardMs = acceptedAtMs
-        http = HTTPSide(loop: server.loop)
+        lastHeardMs = server.loop.nowMs
+        http = HTTPSide(loop: server.loop, acceptOrder: server.metrics.connectionsAccepted)
         // Strong on purpose: a closure whose only capture is one object needs
         // no context allocation (two per connection with `unowned`), and the
         // TCPConnection drops both closures when it closes, ending the cycle.

@@ -31,9 +31,9 @@ public final class HuddleServer {
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
 
-    private(set) var listener: TCPListener?
-    /// Ends a pause in accepting once the oldest HTTP connection may be evicted.
-    let acceptResumeTimer: LoopTimer
+    private var listener: TCPListener?
+    /// No HTTP connection can be evicted before then (`makeRoomForHTTPConnection`).
+    var noHTTPEvictionBeforeMs: UInt64 = 0
     private var connections: [ObjectIdentifier: Connection] = [:]
     /// Connections not yet upgraded (`limits.max_http_connections`).
     var httpConnections: [ObjectIdentifier: Connection] = [:]
@@ -104,7 +104,6 @@ public final class HuddleServer {
         lagProbe = LoopTimer(loop: loop)
         gapFillTimer = LoopTimer(loop: loop)
         heapTrimmer = HeapTrimmer(loop: loop)
-        acceptResumeTimer = LoopTimer(loop: loop)
         let webhookLogger = logger
         webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
                                  log: { webhookLogger.error("\($0)") })
@@ -363,7 +362,6 @@ public final class HuddleServer {
         jwksFetcher?.close()
         gapFillTimer.close()
         heapTrimmer.close()
-        acceptResumeTimer.close()
         webhooks?.close()
         storeReplies.close()
         loop.stop()
