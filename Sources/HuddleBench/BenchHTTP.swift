@@ -24,6 +24,20 @@ enum BenchHTTP {
         }
     }
 
+    /// `GET /api/workspaces/{ws}/presence`: each listed user's session count.
+    static func getPresence(loop: EventLoop, endpoint: BenchEndpoint, workspace: String,
+                            completion: @escaping (Result<[String: Int], Failure>) -> Void) {
+        getJSON(loop: loop, host: endpoint.host, port: endpoint.port, path: "/api/workspaces/\(workspace)/presence") { result in
+            completion(result.map { document in
+                var sessions: [String: Int] = [:]
+                for user in document["users"]?.arrayValue ?? [] {
+                    sessions[user["user"]?.stringValue ?? "", default: 0] += user["sessions"]?.arrayValue?.count ?? 0
+                }
+                return sessions
+            })
+        }
+    }
+
     private static func parse(_ response: [UInt8], path: String) -> Result<JSONValue, Failure> {
         let separator = Array("\r\n\r\n".utf8)
         guard response.starts(with: Array("HTTP/1.1 200".utf8)),

@@ -1,0 +1,48 @@
+/// What a storm run counted.
+public struct StormCounters: Sendable {
+    /// Presence messages received by all clients in one part of the run.
+    public struct PresenceTally: Sendable {
+        public var joins = 0
+        public var leaves = 0
+        public var updates = 0
+        /// Those about a session of the resumed half (its old or its new id).
+        public var fromResumedHalf = 0
+
+        public var total: Int { joins + leaves + updates }
+
+        mutating func count(_ kind: ServerMessageKind, fromResumedHalf resumed: Bool) {
+            switch kind {
+            case .presenceJoin: joins += 1
+            case .presenceLeave: leaves += 1
+            default: updates += 1
+            }
+            if resumed { fromResumedHalf += 1 }
+        }
+    }
+
+    public var initialWelcomes = 0
+    /// Client sockets set to close with a reset (SO_LINGER 0) at the drop.
+    public var socketsReset = 0
+    public var reconnects = 0
+    public var resumesAsked = 0
+    public var welcomesAfterDrop = 0
+    /// Welcomes of the resumed half that said `"resumed": true`.
+    public var resumed = 0
+    /// Welcomes of the resumed half that did not: counted as failures too.
+    public var resumesRefused = 0
+    public var failures = 0
+    public var serverCloses = 0
+    public var failureReasons: [String] = []
+    /// From the drop until every session had converged.
+    public var untilConverged = PresenceTally()
+    /// From convergence to the end of the settle period (the grace leaves).
+    public var inSettle = PresenceTally()
+    /// Times all sessions had converged and then one no longer had.
+    public var convergenceLost = 0
+    /// Sessions converged when the settle period ended.
+    public var convergedAtEnd = 0
+    /// `GET /api/workspaces/{ws}/presence` after the settle: workspaces that
+    /// list exactly their members, each with one session.
+    public var workspacesExact = 0
+    public var checkProblems: [String] = []
+}

@@ -1,0 +1,124 @@
+import HuddleJSON
+
+/// The figures of an S6 reconnect storm, as a table and as JSON. Times are
+/// seconds from the drop.
+public struct StormReport {
+    public let settings: BenchSettings
+    public let storm: StormSettings
+    public let counters: StormCounters
+    public let initialConnectSeconds: Double?
+    /// Until every session had its `welcome` after the drop; nil if one never did.
+    public let allWelcomedSeconds: Double?
+    /// Until every session's presence was exactly its workspace's members
+    /// (the last time that state was reached); nil if it did not hold at the end.
+    public let convergedSeconds: Double?
+    /// From the first reconnect attempt to the last welcome.
+    public let reconnectSeconds: Double?
+    public let serverCPUStormMicros: UInt64?
+    public let serverCPUSettleMicros: UInt64?
+    public let ownCPUStormMicros: UInt64?
+    /// How long presence was watched after convergence.
+    public let settleSeconds: Double?
+    public let serverRSSBefore: UInt64?
+    /// VmHWM: the highest RSS since the server started.
+    public let serverRSSPeak: UInt64?
+    public let serverRSSAfter: UInt64?
+    /// Set when the population was cut to fit the descriptors (`DescriptorBudget`).
+    public var fitNote: String?
+
+    public var sessions: Int { settings.totalSessions }
+
+    public var connectsPerSecond: Double? {
+        guard let reconnectSeconds, reconnectSeconds > 0 else { return nil }
+        return Double(counters.welcomesAfterDrop) / reconnectSeconds
+    }
+
+    /// Presence messages until convergence, per reconnecting session.
+    public var presencePerReconnect: Double? {
+        counters.reconnects > 0 ? Double(counters.untilConverged.total) / Double(counters.reconnects) : nil
+    }
+
+    /// The same, counting the settle period's messages (the grace leaves) too.
+    public var presencePerReconnectWithSettle: Double? {
+        counters.reconnects > 0
+            ? Double(counters.untilConverged.total + counters.inSettle.total) / Double(counters.reconnects) : nil
+    }
+
+    /// Everyone welcomed and converged, every resume honoured, and the server
+    /// agrees: what a user of the scenario checks first.
+    public var isClean: Bool {
+        counters.failures == 0 && convergedSeconds != nil && counters.workspacesExact == settings.workspaces
+            && counters.untilConverged.fromResumedHalf == 0 && counters.inSettle.fromResumedHalf == 0
+    }
+
+    private func mebibytes(_ bytes: UInt64?) -> Double? { bytes.map { Double($0) / 1_048_576 } }
+    private func millis(_ micros: UInt64?) -> Double? { micros.map { Double($0) / 1000 } }
+
+    /// Named figures in display order; nil values print as "-".
+    private var figures: [(key: String, label: String, value: Double?, decimals: Int)] {
+        let half = counters.reconnects - counters.resumesAsked
+        return [
+            ("sessions", "sessions connected before the drop", Double(counters.initialWelcomes), 0),
+            ("initial_connect_seconds", "initial connect phase (s)", initialConnectSeconds, 3),
+            ("sockets_reset", "client sockets reset at the drop (RST)", Double(counters.socketsReset), 0),
+            ("reconnects_resuming", "reconnects resuming with ?session=", Double(counters.resumesAsked), 0),
+            ("reconnects_new", "reconnects as new sessions", Double(half), 0),
+            ("welcomed_after_drop", "sessions welcomed after the drop", Double(counters.welcomesAfterDrop), 0),
+            ("resumed", "welcomes saying \"resumed\": true", Double(counters.resumed), 0),
+            ("resumes_refused", "resumes refused (\"resumed\": false)", Double(counters.resumesRefused), 0),
+            ("failures", "failures", Double(counters.failures), 0),
+            ("server_closes", "server closes", Double(counters.serverCloses), 0),
+            ("all_welcomed_seconds", "time to every welcome (s)", allWelcomedSeconds, 3),
+            ("converged_seconds", "time to presence converged (s)", convergedSeconds, 3),
+            ("connects_per_second", "connects/s (first reconnect → last welcome)", connectsPerSecond, 0),
+            ("presence_until_converged", "presence msgs, drop → converged", Double(counters.untilConverged.total), 0),
+            ("presence_joins", "  joins", Double(counters.untilConverged.joins), 0),
+            ("presence_leaves", "  leaves", Double(counters.untilConverged.leaves), 0),
+            ("presence_updates", "  updates", Double(counters.untilConverged.updates), 0),
+            ("presence_from_resumed", "  about the resumed half (must be 0)", Double(counters.untilConverged.fromResumedHalf), 0),
+            ("presence_per_reconnect", "  per reconnecting session", presencePerReconnect, 2),
+            ("settle_seconds", "settle after convergence (s)", settleSeconds, 2),
+            ("presence_in_settle", "presence msgs in the settle (grace leaves)", Double(counters.inSettle.total), 0),
+            ("presence_in_settle_from_resumed", "  about the resumed half (must be 0)", Double(counters.inSettle.fromResumedHalf), 0),
+            ("presence_per_reconnect_with_settle", "presence msgs per reconnect, settle included", presencePerReconnectWithSettle, 2),
+            ("convergence_lost", "times convergence was lost again", Double(counters.convergenceLost), 0),
+            ("converged_at_end", "sessions converged at the end", Double(counters.convergedAtEnd), 0),
+            ("workspaces_exact", "workspaces exact in GET …/presence", Double(counters.workspacesExact), 0),
+            ("server_cpu_storm_ms", "server CPU, drop → converged (ms)", millis(serverCPUStormMicros), 0),
+            ("server_cpu_settle_ms", "server CPU in the settle (ms)", millis(serverCPUSettleMicros), 0),
+            ("generator_cpu_storm_ms", "generator CPU, drop → converged (ms)", millis(ownCPUStormMicros), 0),
+            ("server_rss_before_bytes", "server RSS before the drop (MiB)", mebibytes(serverRSSBefore), 1),
+            ("server_rss_peak_bytes", "server peak RSS, VmHWM (MiB)", mebibytes(serverRSSPeak), 1),
+            ("server_rss_after_bytes", "server RSS after the settle (MiB)", mebibytes(serverRSSAfter), 1),
+        ].map { (key: $0.0, label: $0.1, value: $0.2, decimals: $0.3) }
+    }
+
+    public var table: String {
+        var lines = ["huddle bench s6: \(settings.workspaces) workspaces × \(settings.sessionsPerWorkspace) sessions "
+            + "(\(DescriptorBudget.grouped(sessions))), all reset at once, reconnecting over \(BenchReport.number(storm.spreadSeconds)) s, "
+            + "even members resuming"]
+        if let fitNote { lines.append("  " + fitNote) }
+        let width = figures.map(\.label.count).max() ?? 0
+        for row in figures {
+            let value = row.value.map { BenchReport.format($0, decimals: row.decimals) } ?? "-"
+            lines.append("  " + row.label + String(repeating: " ", count: width - row.label.count) + "  " + value)
+        }
+        for reason in counters.failureReasons { lines.append("  failure: \(reason)") }
+        for problem in counters.checkProblems.prefix(10) { lines.append("  check: \(problem)") }
+        return lines.joined(separator: "\n")
+    }
+
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "scenario": "s6",
+            "workspaces": .int(settings.workspaces),
+            "sessions_per_workspace": .int(settings.sessionsPerWorkspace),
+            "spread_seconds": .double(storm.spreadSeconds),
+            "fit_note": fitNote.map(JSONValue.string) ?? .null,
+            "failure_reasons": .array(counters.failureReasons.map(JSONValue.string)),
+            "check_problems": .array(counters.checkProblems.map(JSONValue.string)),
+        ]
+        for row in figures { object[row.key] = row.value.map(JSONValue.double) ?? .null }
+        return .object(object)
+    }
+}
