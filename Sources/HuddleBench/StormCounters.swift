@@ -30,6 +30,14 @@ public struct StormCounters: Sendable {
     public var resumed = 0
     /// Welcomes of the resumed half that did not: counted as failures too.
     public var resumesRefused = 0
+    /// Reconnect attempts that ended before their welcome (reset, refused,
+    /// an HTTP error) and were tried again after a backoff.
+    public var retries = 0
+    public var retryReasons: [String] = []
+    /// From the server's /metrics, drop to end of settle: handshakes closed
+    /// under `limits.max_http_connections`, connections shed out of descriptors.
+    public var serverEvictions: Int?
+    public var serverShed: Int?
     public var failures = 0
     public var serverCloses = 0
     public var failureReasons: [String] = []

@@ -1,3 +1,5 @@
+import HuddleLoop
+
 /// One user's place in a reconnect storm: the connection of the moment, the
 /// session ids it held, and the presence its connection has been shown.
 final class StormMember {
@@ -18,6 +20,11 @@ final class StormMember {
     var view: PresenceView
     /// Welcomed, and its view is exactly the workspace's members.
     var isConverged = false
+    /// Reconnects that ended before their welcome, and were tried again.
+    var retries = 0
+    var retryTimer: LoopTimer?
+    /// Why the attempt under way failed, until its end is reported.
+    var lastProblem: String?
 
     init(workspaceIndex: Int, member: Int, workspaceSize: Int) {
         self.workspaceIndex = workspaceIndex

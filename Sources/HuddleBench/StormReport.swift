@@ -66,6 +66,9 @@ public struct StormReport {
             ("welcomed_after_drop", "sessions welcomed after the drop", Double(counters.welcomesAfterDrop), 0),
             ("resumed", "welcomes saying \"resumed\": true", Double(counters.resumed), 0),
             ("resumes_refused", "resumes refused (\"resumed\": false)", Double(counters.resumesRefused), 0),
+            ("retries", "attempts ended before welcome, retried", Double(counters.retries), 0),
+            ("server_evicted_handshakes", "  server: evicted (limits.max_http_connections)", counters.serverEvictions.map(Double.init), 0),
+            ("server_shed_connections", "  server: shed (out of descriptors)", counters.serverShed.map(Double.init), 0),
             ("failures", "failures", Double(counters.failures), 0),
             ("server_closes", "server closes", Double(counters.serverCloses), 0),
             ("all_welcomed_seconds", "time to every welcome (s)", allWelcomedSeconds, 3),
@@ -103,6 +106,7 @@ public struct StormReport {
             let value = row.value.map { BenchReport.format($0, decimals: row.decimals) } ?? "-"
             lines.append("  " + row.label + String(repeating: " ", count: width - row.label.count) + "  " + value)
         }
+        for reason in counters.retryReasons { lines.append("  retried after: \(reason)") }
         for reason in counters.failureReasons { lines.append("  failure: \(reason)") }
         for problem in counters.checkProblems.prefix(10) { lines.append("  check: \(problem)") }
         return lines.joined(separator: "\n")
@@ -116,6 +120,7 @@ public struct StormReport {
             "spread_seconds": .double(storm.spreadSeconds),
             "fit_note": fitNote.map(JSONValue.string) ?? .null,
             "failure_reasons": .array(counters.failureReasons.map(JSONValue.string)),
+            "retry_reasons": .array(counters.retryReasons.map(JSONValue.string)),
             "check_problems": .array(counters.checkProblems.map(JSONValue.string)),
         ]
         for row in figures { object[row.key] = row.value.map(JSONValue.double) ?? .null }

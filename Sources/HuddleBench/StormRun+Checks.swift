@@ -24,3 +24,31 @@ extension StormRun {
         }
     }
 }
+
+// The server's admission counters around the storm: handshakes it closed to
+// make room under `limits.max_http_connections`, and connections it shed
+// while out of descriptors. Each is a reconnect the client had to retry.
+extension StormRun {
+    struct AdmissionCounts: Equatable {
+        var evicted: Int
+        var shed: Int
+    }
+
+    /// Reads `/metrics` of the first node; nil if it cannot be read.
+    func readAdmissionCounts(then done: @escaping (AdmissionCounts?) -> Void) {
+        let endpoint = target.endpoints[0]
+        BenchHTTP.get(loop: loop, host: endpoint.host, port: endpoint.port, path: "/metrics") { result in
+            done(try? Self.admissionCounts(inMetrics: String(decoding: result.get(), as: UTF8.self)))
+        }
+    }
+
+    static func admissionCounts(inMetrics text: String) -> AdmissionCounts? {
+        var values: [Substring: Int] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Int(fields[1]) { values[fields[0]] = value }
+        }
+        guard let evicted = values["huddle_http_connections_evicted_total"], let shed = values["huddle_connections_shed_total"] else { return nil }
+        return AdmissionCounts(evicted: evicted, shed: shed)
+    }
+}

@@ -63,6 +63,7 @@ public final class StormRun: BenchSessionOwner {
     private var serverRSSBefore: UInt64?
     private var serverRSSAfter: UInt64?
     private var serverRSSPeak: UInt64?
+    private var admissionBefore: AdmissionCounts?
 
     public init(settings: BenchSettings, storm: StormSettings, target: BenchTarget) throws(LoopError) {
         self.settings = settings
@@ -126,7 +127,12 @@ public final class StormRun: BenchSessionOwner {
         }
         // The last joins are still on their way to the first sessions.
         waitUntil(allConverged: { [unowned self] in convergedCount == members.count },
-                  timeoutReason: "presence never converged before the drop") { [unowned self] in drop() }
+                  timeoutReason: "presence never converged before the drop") { [unowned self] in
+            readAdmissionCounts { [unowned self] counts in
+                admissionBefore = counts
+                drop()
+            }
+        }
     }
 
     // MARK: The storm
@@ -197,7 +203,13 @@ public final class StormRun: BenchSessionOwner {
         serverRSSAfter = ProcessUsage.residentBytes(pids: target.serverPIDs)
         let peaks = target.serverPIDs.map(ProcessUsage.peakResidentBytes)
         serverRSSPeak = peaks.isEmpty || peaks.contains(nil) ? nil : peaks.reduce(0) { $0 + $1! }
-        checkServerPresence(workspaceIndex: 0) { [unowned self] in finish() }
+        readAdmissionCounts { [unowned self] counts in
+            if let counts, let admissionBefore {
+                counters.serverEvictions = counts.evicted - admissionBefore.evicted
+                counters.serverShed = counts.shed - admissionBefore.shed
+            }
+            checkServerPresence(workspaceIndex: 0) { [unowned self] in finish() }
+        }
     }
 
     // MARK: What the sessions see
@@ -272,7 +284,11 @@ public final class StormRun: BenchSessionOwner {
     }
 
     func sessionFailed(_ session: BenchSession, reason: String) {
-        noteFailure(reason)
+        if let member = memberOfSession[ObjectIdentifier(session)], isRetryable(session, of: member) {
+            member.lastProblem = reason
+        } else {
+            noteFailure(reason)
+        }
         // A connect that failed has no connection to report its end.
         if session.connection == nil { sessionEnded(session, error: nil) }
     }
@@ -285,14 +301,43 @@ public final class StormRun: BenchSessionOwner {
     func sessionEnded(_ session: BenchSession, error: LoopError?) {
         if dropped.removeValue(forKey: ObjectIdentifier(session)) != nil { return }
         guard let member = memberOfSession.removeValue(forKey: ObjectIdentifier(session)) else { return }
-        if member.session === session { member.session = nil }
         if phase == .connecting && !session.isWelcomed {
             initialConnectSettled()
             return
         }
-        if phase == .storm || phase == .settling {
-            if let error { noteFailure("\(member.user): connection ended: \(error)") }
+        let retry = isRetryable(session, of: member)
+        guard member.session === session else { return }
+        member.session = nil
+        if retry {
+            retryLater(member, reason: member.lastProblem ?? error.map { "\($0)" } ?? "closed before welcome")
+        } else if phase == .storm || phase == .settling {
+            noteFailure("\(member.user): connection ended after its welcome: \(error.map { "\($0)" } ?? "closed")")
             updateConvergence(of: member)
+        }
+    }
+
+    /// A reconnect that ended before its welcome is tried again, as the
+    /// bundled client does; one after the welcome is a failure.
+    private func isRetryable(_ session: BenchSession, of member: StormMember) -> Bool {
+        (phase == .storm || phase == .settling) && !session.isWelcomed && member.session === session
+    }
+
+    /// The bundled client's backoff (clients/js/huddle.js): half fixed, half
+    /// random, doubling from `backoffBaseMs` up to `backoffCapMs`.
+    private func retryLater(_ member: StormMember, reason: String) {
+        counters.retries += 1
+        member.retries += 1
+        member.lastProblem = nil
+        if counters.retryReasons.count < Self.failuresKept && !counters.retryReasons.contains(reason) {
+            counters.retryReasons.append(reason)
+        }
+        let ceiling = min(storm.backoffCapMs, storm.backoffBaseMs * Double(1 << min(member.retries - 1, 20)))
+        let delayMs = ceiling / 2 + Double.random(in: 0...(ceiling / 2), using: &random)
+        let timer = member.retryTimer ?? LoopTimer(loop: loop)
+        member.retryTimer = timer
+        timer.start(afterMs: UInt64(delayMs.rounded())) { [unowned self, unowned member] in
+            guard phase == .storm || phase == .settling else { return }
+            open(member)
         }
     }
 
@@ -335,7 +380,10 @@ public final class StormRun: BenchSessionOwner {
         phase = .done
         phaseTimer.close()
         reconnectTimer.close()
-        for member in members { member.session?.close() }
+        for member in members {
+            member.retryTimer?.close()
+            member.session?.close()
+        }
         loop.stop()
     }
 

@@ -15,6 +15,11 @@ public struct StormSettings: Sendable {
     /// How long the initial convergence and the storm may take before the
     /// run gives up and reports what it has.
     public var timeoutSeconds = 60.0
+    /// A reconnect that fails before its welcome is tried again after the
+    /// bundled client's backoff: between half and all of
+    /// min(cap, base × 2^(failures − 1)) milliseconds.
+    public var backoffBaseMs = 500.0
+    public var backoffCapMs = 15_000.0
 
     public init() {}
 }

@@ -67,4 +67,16 @@ struct StormPartsTests {
         #expect(DescriptorBudget.openFilesLimit(inLimits: limits) == 20_000)
         #expect(DescriptorBudget.openFilesLimit(inLimits: "Max open files  unlimited  unlimited  files") == Int.max)
     }
+
+    @Test func theServersAdmissionCountersAreReadFromMetrics() {
+        let metrics = """
+            # HELP huddle_connections_shed_total Waiting connections closed at once while out of file descriptors.
+            # TYPE huddle_connections_shed_total counter
+            huddle_connections_shed_total 3
+            huddle_http_connections_evicted_total 65399
+            huddle_http_connections 1
+            """
+        #expect(StormRun.admissionCounts(inMetrics: metrics) == StormRun.AdmissionCounts(evicted: 65_399, shed: 3))
+        #expect(StormRun.admissionCounts(inMetrics: "huddle_http_connections 1") == nil)
+    }
 }

@@ -36,6 +36,7 @@ struct StormRunTests {
         #expect(counters.untilConverged.joins + counters.inSettle.joins > 0)
         #expect(counters.untilConverged.leaves + counters.inSettle.leaves > 0)
         #expect(counters.workspacesExact == 3, "\(counters.checkProblems)")
+        #expect(counters.serverEvictions == 0 && counters.serverShed == 0)
         #expect(report.isClean)
         #expect(report.json["presence_from_resumed"]?.doubleValue == 0)
     }
