@@ -24,6 +24,9 @@ public struct StormCounters: Sendable {
     /// Client sockets set to close with a reset (SO_LINGER 0) at the drop.
     public var socketsReset = 0
     public var reconnects = 0
+    /// How late the generator was at most in starting a reconnect at its
+    /// drawn moment: a busy generator shows here, not as a slower server.
+    public var latestReconnectLagMs = 0.0
     public var resumesAsked = 0
     public var welcomesAfterDrop = 0
     /// Welcomes of the resumed half that said `"resumed": true`.

@@ -26,6 +26,9 @@ public struct StormReport {
     /// Set when the population was cut to fit the descriptors (`DescriptorBudget`).
     public var fitNote: String?
 
+    /// The addresses the clients connected to (`--url`).
+    public var destinations = 1
+
     public var sessions: Int { settings.totalSessions }
 
     public var connectsPerSecond: Double? {
@@ -63,6 +66,7 @@ public struct StormReport {
             ("sockets_reset", "client sockets reset at the drop (RST)", Double(counters.socketsReset), 0),
             ("reconnects_resuming", "reconnects resuming with ?session=", Double(counters.resumesAsked), 0),
             ("reconnects_new", "reconnects as new sessions", Double(half), 0),
+            ("latest_reconnect_lag_ms", "latest reconnect start after its moment (ms)", counters.latestReconnectLagMs, 1),
             ("welcomed_after_drop", "sessions welcomed after the drop", Double(counters.welcomesAfterDrop), 0),
             ("resumed", "welcomes saying \"resumed\": true", Double(counters.resumed), 0),
             ("resumes_refused", "resumes refused (\"resumed\": false)", Double(counters.resumesRefused), 0),
@@ -99,7 +103,7 @@ public struct StormReport {
     public var table: String {
         var lines = ["huddle bench s6: \(settings.workspaces) workspaces × \(settings.sessionsPerWorkspace) sessions "
             + "(\(DescriptorBudget.grouped(sessions))), all reset at once, reconnecting over \(BenchReport.number(storm.spreadSeconds)) s, "
-            + "even members resuming"]
+            + "even members resuming" + (destinations > 1 ? ", clients spread over \(destinations) addresses" : "")]
         if let fitNote { lines.append("  " + fitNote) }
         let width = figures.map(\.label.count).max() ?? 0
         for row in figures {
@@ -118,6 +122,7 @@ public struct StormReport {
             "workspaces": .int(settings.workspaces),
             "sessions_per_workspace": .int(settings.sessionsPerWorkspace),
             "spread_seconds": .double(storm.spreadSeconds),
+            "destinations": .int(destinations),
             "fit_note": fitNote.map(JSONValue.string) ?? .null,
             "failure_reasons": .array(counters.failureReasons.map(JSONValue.string)),
             "retry_reasons": .array(counters.retryReasons.map(JSONValue.string)),

@@ -174,6 +174,7 @@ public final class StormRun: BenchSessionOwner {
         let elapsedMs = Double(EventLoop.hrtimeNanos() - dropNanos) / 1e6
         while nextReconnect < reconnectOrder.count && reconnectOrder[nextReconnect].reconnectAtMs <= elapsedMs {
             let member = reconnectOrder[nextReconnect]
+            counters.latestReconnectLagMs = max(counters.latestReconnectLagMs, elapsedMs - member.reconnectAtMs)
             counters.reconnects += 1
             if member.resumes { counters.resumesAsked += 1 }
             open(member)
@@ -380,6 +381,9 @@ public final class StormRun: BenchSessionOwner {
         phase = .done
         phaseTimer.close()
         reconnectTimer.close()
+        // Reset rather than close: 20,000 sockets in TIME_WAIT would hold
+        // most of the ephemeral ports for a minute and slow the next run's connects.
+        _ = SocketReset.armAll(peerPorts: Set(target.endpoints.map(\.port)))
         for member in members {
             member.retryTimer?.close()
             member.session?.close()
@@ -388,6 +392,12 @@ public final class StormRun: BenchSessionOwner {
     }
 
     private func makeReport() -> StormReport {
+        var report = measuredReport()
+        report.destinations = target.endpoints.count
+        return report
+    }
+
+    private func measuredReport() -> StormReport {
         func seconds(_ end: UInt64?) -> Double? { end.map { Double($0 - dropNanos) / 1e9 } }
         func difference(_ start: UInt64?, _ end: UInt64?) -> UInt64? {
             guard let start, let end, end >= start else { return nil }
