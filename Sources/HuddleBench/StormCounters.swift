@@ -23,6 +23,8 @@ public struct StormCounters: Sendable {
     public var initialWelcomes = 0
     /// Client sockets set to close with a reset (SO_LINGER 0) at the drop.
     public var socketsReset = 0
+    /// How long resetting every socket took (one loop turn).
+    public var dropMs = 0.0
     public var reconnects = 0
     /// How late the generator was at most in starting a reconnect at its
     /// drawn moment: a busy generator shows here, not as a slower server.
@@ -48,6 +50,11 @@ public struct StormCounters: Sendable {
     public var untilConverged = PresenceTally()
     /// From convergence to the end of the settle period (the grace leaves).
     public var inSettle = PresenceTally()
+    /// The resumed half's presence messages (drop to end) split by outcome:
+    /// about members whose resume was honoured (the grace path: must be 0),
+    /// and about those refused, which came back as new sessions.
+    public var presenceAboutResumed = 0
+    public var presenceAboutRefusedResumes = 0
     /// Times all sessions had converged and then one no longer had.
     public var convergenceLost = 0
     /// Sessions converged when the settle period ended.

@@ -15,7 +15,7 @@ final class StormMember {
     var sessionID: String?
     /// The session held before the drop: what `?session=` resumes.
     var oldSessionID: String?
-    /// Milliseconds after the drop at which it reconnects.
+    /// Milliseconds after the drop (its last reset) at which it reconnects.
     var reconnectAtMs = 0.0
     var view: PresenceView
     /// Welcomed, and its view is exactly the workspace's members.
@@ -25,6 +25,11 @@ final class StormMember {
     var retryTimer: LoopTimer?
     /// Why the attempt under way failed, until its end is reported.
     var lastProblem: String?
+    /// Its welcome after the drop said `"resumed": true`.
+    var wasResumed = false
+    /// Presence messages about its sessions (old or new) that clients
+    /// received after the drop.
+    var presenceAbout = 0
 
     init(workspaceIndex: Int, member: Int, workspaceSize: Int) {
         self.workspaceIndex = workspaceIndex

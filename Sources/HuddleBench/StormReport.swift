@@ -52,6 +52,7 @@ public struct StormReport {
     public var isClean: Bool {
         counters.failures == 0 && convergedSeconds != nil && counters.workspacesExact == settings.workspaces
             && counters.untilConverged.fromResumedHalf == 0 && counters.inSettle.fromResumedHalf == 0
+            && counters.presenceAboutResumed == 0
     }
 
     private func mebibytes(_ bytes: UInt64?) -> Double? { bytes.map { Double($0) / 1_048_576 } }
@@ -64,6 +65,7 @@ public struct StormReport {
             ("sessions", "sessions connected before the drop", Double(counters.initialWelcomes), 0),
             ("initial_connect_seconds", "initial connect phase (s)", initialConnectSeconds, 3),
             ("sockets_reset", "client sockets reset at the drop (RST)", Double(counters.socketsReset), 0),
+            ("drop_ms", "resetting them all, one loop turn (ms)", counters.dropMs, 1),
             ("reconnects_resuming", "reconnects resuming with ?session=", Double(counters.resumesAsked), 0),
             ("reconnects_new", "reconnects as new sessions", Double(half), 0),
             ("latest_reconnect_lag_ms", "latest reconnect start after its moment (ms)", counters.latestReconnectLagMs, 1),
@@ -88,6 +90,8 @@ public struct StormReport {
             ("presence_in_settle", "presence msgs in the settle (grace leaves)", Double(counters.inSettle.total), 0),
             ("presence_in_settle_from_resumed", "  about the resumed half (must be 0)", Double(counters.inSettle.fromResumedHalf), 0),
             ("presence_per_reconnect_with_settle", "presence msgs per reconnect, settle included", presencePerReconnectWithSettle, 2),
+            ("presence_about_resumed", "resumed half, honoured resumes (must be 0)", Double(counters.presenceAboutResumed), 0),
+            ("presence_about_refused", "resumed half, refused resumes", Double(counters.presenceAboutRefusedResumes), 0),
             ("convergence_lost", "times convergence was lost again", Double(counters.convergenceLost), 0),
             ("converged_at_end", "sessions converged at the end", Double(counters.convergedAtEnd), 0),
             ("workspaces_exact", "workspaces exact in GET …/presence", Double(counters.workspacesExact), 0),

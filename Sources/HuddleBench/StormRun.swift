@@ -52,6 +52,7 @@ public final class StormRun: BenchSessionOwner {
     private var connectStartNanos: UInt64 = 0
     private var connectEndNanos: UInt64 = 0
     private var dropNanos: UInt64 = 0
+    private var reconnectBaseNanos: UInt64 = 0
     private var lastWelcomeNanos: UInt64?
     private var convergedNanos: UInt64?
     private var settleEndNanos: UInt64 = 0
@@ -157,6 +158,10 @@ public final class StormRun: BenchSessionOwner {
             member.isConverged = false
         }
         convergedCount = 0
+        // Closing 20,000 sockets takes a while: the reconnect moments count
+        // from the last reset, as each client notices its own drop.
+        reconnectBaseNanos = EventLoop.hrtimeNanos()
+        counters.dropMs = Double(reconnectBaseNanos - dropNanos) / 1e6
         let spreadMs = storm.spreadSeconds * 1000
         for member in members {
             member.reconnectAtMs = spreadMs > 0 ? Double.random(in: 0..<spreadMs, using: &random) : 0
@@ -171,7 +176,7 @@ public final class StormRun: BenchSessionOwner {
     }
 
     private func reconnectDue() {
-        let elapsedMs = Double(EventLoop.hrtimeNanos() - dropNanos) / 1e6
+        let elapsedMs = Double(EventLoop.hrtimeNanos() - reconnectBaseNanos) / 1e6
         while nextReconnect < reconnectOrder.count && reconnectOrder[nextReconnect].reconnectAtMs <= elapsedMs {
             let member = reconnectOrder[nextReconnect]
             counters.latestReconnectLagMs = max(counters.latestReconnectLagMs, elapsedMs - member.reconnectAtMs)
@@ -234,6 +239,7 @@ public final class StormRun: BenchSessionOwner {
         if member.resumes {
             if PresenceScan.isResumed(welcome) {
                 counters.resumed += 1
+                member.wasResumed = true
             } else {
                 counters.resumesRefused += 1
                 noteFailure("\(member.user) asked to resume \(member.oldSessionID ?? "-"); its welcome says \"resumed\": false")
@@ -247,6 +253,7 @@ public final class StormRun: BenchSessionOwner {
         if phase == .storm || phase == .settling {
             let about = PresenceScan.session(in: payload).flatMap { memberOfSessionID[$0] }
             let fromResumedHalf = about?.resumes ?? false
+            about?.presenceAbout += 1
             if phase == .storm {
                 counters.untilConverged.count(kind, fromResumedHalf: fromResumedHalf)
             } else {
@@ -398,13 +405,20 @@ public final class StormRun: BenchSessionOwner {
     }
 
     private func measuredReport() -> StormReport {
+        for member in members where member.resumes {
+            if member.wasResumed {
+                counters.presenceAboutResumed += member.presenceAbout
+            } else {
+                counters.presenceAboutRefusedResumes += member.presenceAbout
+            }
+        }
         func seconds(_ end: UInt64?) -> Double? { end.map { Double($0 - dropNanos) / 1e9 } }
         func difference(_ start: UInt64?, _ end: UInt64?) -> UInt64? {
             guard let start, let end, end >= start else { return nil }
             return end - start
         }
         let allWelcomed = counters.welcomesAfterDrop == members.count && !members.isEmpty
-        let firstReconnectNanos = dropNanos + UInt64((reconnectOrder.first?.reconnectAtMs ?? 0) * 1e6)
+        let firstReconnectNanos = reconnectBaseNanos + UInt64((reconnectOrder.first?.reconnectAtMs ?? 0) * 1e6)
         return StormReport(
             settings: settings, storm: storm, counters: counters,
             initialConnectSeconds: connectEndNanos > connectStartNanos ? Double(connectEndNanos - connectStartNanos) / 1e9 : nil,

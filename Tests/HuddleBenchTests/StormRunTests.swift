@@ -32,6 +32,7 @@ struct StormRunTests {
         #expect(counters.convergedAtEnd == 18)
         #expect(counters.untilConverged.fromResumedHalf == 0)
         #expect(counters.inSettle.fromResumedHalf == 0)
+        #expect(counters.presenceAboutResumed == 0 && counters.presenceAboutRefusedResumes == 0)
         // The new half joins again, and the sessions it left behind leave after their grace.
         #expect(counters.untilConverged.joins + counters.inSettle.joins > 0)
         #expect(counters.untilConverged.leaves + counters.inSettle.leaves > 0)
@@ -47,6 +48,7 @@ struct StormRunTests {
         #expect(counters.resumesRefused == 9)
         #expect(counters.resumed == 0)
         #expect(counters.untilConverged.fromResumedHalf + counters.inSettle.fromResumedHalf > 0)
+        #expect(counters.presenceAboutRefusedResumes > 0 && counters.presenceAboutResumed == 0)
         #expect(!report.isClean)
         #expect(report.table.contains("asked to resume"))
     }
