@@ -41,6 +41,8 @@ public struct StormCounters: Sendable {
     public var retryReasons: [String] = []
     /// From the server's /metrics, drop to end of settle: handshakes closed
     /// under `limits.max_http_connections`, connections shed out of descriptors.
+    /// The kernel's listen queue counters over the same span.
+    public var listenQueue: ListenQueueCounters?
     public var serverEvictions: Int?
     public var serverShed: Int?
     public var failures = 0

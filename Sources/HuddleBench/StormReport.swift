@@ -58,10 +58,13 @@ public struct StormReport {
     private func mebibytes(_ bytes: UInt64?) -> Double? { bytes.map { Double($0) / 1_048_576 } }
     private func millis(_ micros: UInt64?) -> Double? { micros.map { Double($0) / 1000 } }
 
+    private typealias Row = (String, String, Double?, Int)
+
     /// Named figures in display order; nil values print as "-".
     private var figures: [(key: String, label: String, value: Double?, decimals: Int)] {
         let half = counters.reconnects - counters.resumesAsked
-        return [
+        var rows: [Row] = []
+        rows += [
             ("sessions", "sessions connected before the drop", Double(counters.initialWelcomes), 0),
             ("initial_connect_seconds", "initial connect phase (s)", initialConnectSeconds, 3),
             ("sockets_reset", "client sockets reset at the drop (RST)", Double(counters.socketsReset), 0),
@@ -69,23 +72,33 @@ public struct StormReport {
             ("reconnects_resuming", "reconnects resuming with ?session=", Double(counters.resumesAsked), 0),
             ("reconnects_new", "reconnects as new sessions", Double(half), 0),
             ("latest_reconnect_lag_ms", "latest reconnect start after its moment (ms)", counters.latestReconnectLagMs, 1),
+        ] as [Row]
+        rows += [
             ("welcomed_after_drop", "sessions welcomed after the drop", Double(counters.welcomesAfterDrop), 0),
             ("resumed", "welcomes saying \"resumed\": true", Double(counters.resumed), 0),
             ("resumes_refused", "resumes refused (\"resumed\": false)", Double(counters.resumesRefused), 0),
+        ] as [Row]
+        rows += [
             ("retries", "attempts ended before welcome, retried", Double(counters.retries), 0),
             ("server_evicted_handshakes", "  server: evicted (limits.max_http_connections)", counters.serverEvictions.map(Double.init), 0),
             ("server_shed_connections", "  server: shed (out of descriptors)", counters.serverShed.map(Double.init), 0),
+            ("listen_overflows", "kernel: listen queue overflows (machine-wide)", counters.listenQueue.map { Double($0.listenOverflows) }, 0),
+            ("syn_retransmits", "kernel: SYN retransmits (machine-wide)", counters.listenQueue.map { Double($0.synRetransmits) }, 0),
             ("failures", "failures", Double(counters.failures), 0),
             ("server_closes", "server closes", Double(counters.serverCloses), 0),
             ("all_welcomed_seconds", "time to every welcome (s)", allWelcomedSeconds, 3),
             ("converged_seconds", "time to presence converged (s)", convergedSeconds, 3),
             ("connects_per_second", "connects/s (first reconnect → last welcome)", connectsPerSecond, 0),
+        ] as [Row]
+        rows += [
             ("presence_until_converged", "presence msgs, drop → converged", Double(counters.untilConverged.total), 0),
             ("presence_joins", "  joins", Double(counters.untilConverged.joins), 0),
             ("presence_leaves", "  leaves", Double(counters.untilConverged.leaves), 0),
             ("presence_updates", "  updates", Double(counters.untilConverged.updates), 0),
             ("presence_from_resumed", "  about the resumed half (must be 0)", Double(counters.untilConverged.fromResumedHalf), 0),
             ("presence_per_reconnect", "  per reconnecting session", presencePerReconnect, 2),
+        ] as [Row]
+        rows += [
             ("settle_seconds", "settle after convergence (s)", settleSeconds, 2),
             ("presence_in_settle", "presence msgs in the settle (grace leaves)", Double(counters.inSettle.total), 0),
             ("presence_in_settle_from_resumed", "  about the resumed half (must be 0)", Double(counters.inSettle.fromResumedHalf), 0),
@@ -95,13 +108,16 @@ public struct StormReport {
             ("convergence_lost", "times convergence was lost again", Double(counters.convergenceLost), 0),
             ("converged_at_end", "sessions converged at the end", Double(counters.convergedAtEnd), 0),
             ("workspaces_exact", "workspaces exact in GET …/presence", Double(counters.workspacesExact), 0),
+        ] as [Row]
+        rows += [
             ("server_cpu_storm_ms", "server CPU, drop → converged (ms)", millis(serverCPUStormMicros), 0),
             ("server_cpu_settle_ms", "server CPU in the settle (ms)", millis(serverCPUSettleMicros), 0),
             ("generator_cpu_storm_ms", "generator CPU, drop → converged (ms)", millis(ownCPUStormMicros), 0),
             ("server_rss_before_bytes", "server RSS before the drop (MiB)", mebibytes(serverRSSBefore), 1),
             ("server_rss_peak_bytes", "server peak RSS, VmHWM (MiB)", mebibytes(serverRSSPeak), 1),
             ("server_rss_after_bytes", "server RSS after the settle (MiB)", mebibytes(serverRSSAfter), 1),
-        ].map { (key: $0.0, label: $0.1, value: $0.2, decimals: $0.3) }
+        ] as [Row]
+        return rows.map { (key: $0.0, label: $0.1, value: $0.2, decimals: $0.3) }
     }
 
     public var table: String {

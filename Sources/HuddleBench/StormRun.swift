@@ -65,6 +65,7 @@ public final class StormRun: BenchSessionOwner {
     private var serverRSSAfter: UInt64?
     private var serverRSSPeak: UInt64?
     private var admissionBefore: AdmissionCounts?
+    private var listenQueueBefore: ListenQueueCounters?
 
     public init(settings: BenchSettings, storm: StormSettings, target: BenchTarget) throws(LoopError) {
         self.settings = settings
@@ -143,6 +144,7 @@ public final class StormRun: BenchSessionOwner {
         serverRSSBefore = ProcessUsage.residentBytes(pids: target.serverPIDs)
         serverCPUAtDrop = serverCPU()
         ownCPUAtDrop = ProcessUsage.ownCPUMicros()
+        listenQueueBefore = ListenQueueCounters.read()
         counters.socketsReset = SocketReset.armAll(peerPorts: Set(target.endpoints.map(\.port)))
         phase = .storm
         dropNanos = EventLoop.hrtimeNanos()
@@ -206,6 +208,7 @@ public final class StormRun: BenchSessionOwner {
         settleEndNanos = EventLoop.hrtimeNanos()
         serverCPUAtSettleEnd = serverCPU()
         counters.convergedAtEnd = convergedCount
+        if let before = listenQueueBefore, let after = ListenQueueCounters.read() { counters.listenQueue = after - before }
         serverRSSAfter = ProcessUsage.residentBytes(pids: target.serverPIDs)
         let peaks = target.serverPIDs.map(ProcessUsage.peakResidentBytes)
         serverRSSPeak = peaks.isEmpty || peaks.contains(nil) ? nil : peaks.reduce(0) { $0 + $1! }

@@ -79,4 +79,16 @@ struct StormPartsTests {
         #expect(StormRun.admissionCounts(inMetrics: metrics) == StormRun.AdmissionCounts(evicted: 65_399, shed: 3))
         #expect(StormRun.admissionCounts(inMetrics: "huddle_http_connections 1") == nil)
     }
+
+    @Test func listenQueueOverflowsAreReadFromTheTcpExtLines() {
+        let netstat = """
+            TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPSynRetrans
+            TcpExt: 1 20 21 300
+            IpExt: InNoRoutes
+            IpExt: 0
+            """
+        let counters = ListenQueueCounters.parse(netstat)
+        #expect(counters == ListenQueueCounters(listenOverflows: 20, listenDrops: 21, synRetransmits: 300))
+        #expect(ListenQueueCounters.parse("IpExt: InNoRoutes\nIpExt: 0") == nil)
+    }
 }
