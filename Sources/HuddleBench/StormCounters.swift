@@ -45,9 +45,8 @@ public struct StormCounters: Sendable {
     public var listenQueue: ListenQueueCounters?
     public var serverEvictions: Int?
     public var serverShed: Int?
-    public var failures = 0
+    public var failures = FailureLog()
     public var serverCloses = 0
-    public var failureReasons: [String] = []
     /// From the drop until every session had converged.
     public var untilConverged = PresenceTally()
     /// From convergence to the end of the settle period (the grace leaves).

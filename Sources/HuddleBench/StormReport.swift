@@ -50,7 +50,7 @@ public struct StormReport {
     /// Everyone welcomed and converged, every resume honoured, and the server
     /// agrees: what a user of the scenario checks first.
     public var isClean: Bool {
-        counters.failures == 0 && convergedSeconds != nil && counters.workspacesExact == settings.workspaces
+        counters.failures.count == 0 && convergedSeconds != nil && counters.workspacesExact == settings.workspaces
             && counters.untilConverged.fromResumedHalf == 0 && counters.inSettle.fromResumedHalf == 0
             && counters.presenceAboutResumed == 0
     }
@@ -84,7 +84,7 @@ public struct StormReport {
             ("server_shed_connections", "  server: shed (out of descriptors)", counters.serverShed.map(Double.init), 0),
             ("listen_overflows", "kernel: listen queue overflows (machine-wide)", counters.listenQueue.map { Double($0.listenOverflows) }, 0),
             ("syn_retransmits", "kernel: SYN retransmits (machine-wide)", counters.listenQueue.map { Double($0.synRetransmits) }, 0),
-            ("failures", "failures", Double(counters.failures), 0),
+            ("failures", "failures", Double(counters.failures.count), 0),
             ("server_closes", "server closes", Double(counters.serverCloses), 0),
             ("all_welcomed_seconds", "time to every welcome (s)", allWelcomedSeconds, 3),
             ("converged_seconds", "time to presence converged (s)", convergedSeconds, 3),
@@ -131,7 +131,7 @@ public struct StormReport {
             lines.append("  " + row.label + String(repeating: " ", count: width - row.label.count) + "  " + value)
         }
         for reason in counters.retryReasons { lines.append("  retried after: \(reason)") }
-        for reason in counters.failureReasons { lines.append("  failure: \(reason)") }
+        for reason in counters.failures.reasons { lines.append("  failure: \(reason)") }
         for problem in counters.checkProblems.prefix(10) { lines.append("  check: \(problem)") }
         return lines.joined(separator: "\n")
     }
@@ -144,7 +144,7 @@ public struct StormReport {
             "spread_seconds": .double(storm.spreadSeconds),
             "destinations": .int(destinations),
             "fit_note": fitNote.map(JSONValue.string) ?? .null,
-            "failure_reasons": .array(counters.failureReasons.map(JSONValue.string)),
+            "failure_reasons": .array(counters.failures.reasons.map(JSONValue.string)),
             "retry_reasons": .array(counters.retryReasons.map(JSONValue.string)),
             "check_problems": .array(counters.checkProblems.map(JSONValue.string)),
         ]

@@ -11,7 +11,6 @@ import HuddleLoop
 /// (resuming must cost none).
 public final class StormRun: BenchSessionOwner {
     static let pollMs: UInt64 = 20
-    static let failuresKept = 5
 
     enum Phase {
         /// The first connections, then waiting for every view to be complete.
@@ -128,7 +127,7 @@ public final class StormRun: BenchSessionOwner {
             return finish()
         }
         // The last joins are still on their way to the first sessions.
-        waitUntil(allConverged: { [unowned self] in convergedCount == members.count },
+        waitUntil({ [unowned self] in convergedCount == members.count },
                   timeoutReason: "presence never converged before the drop") { [unowned self] in
             readAdmissionCounts { [unowned self] counts in
                 admissionBefore = counts
@@ -306,7 +305,7 @@ public final class StormRun: BenchSessionOwner {
 
     func sessionClosedByServer(_ session: BenchSession, code: UInt16?, reason: String) {
         counters.serverCloses += 1
-        noteFailure("server closed \(code.map(String.init) ?? "-") \(reason)")
+        counters.failures.noteServerClose(code: code, reason: reason)
     }
 
     func sessionEnded(_ session: BenchSession, error: LoopError?) {
@@ -339,7 +338,7 @@ public final class StormRun: BenchSessionOwner {
         counters.retries += 1
         member.retries += 1
         member.lastProblem = nil
-        if counters.retryReasons.count < Self.failuresKept && !counters.retryReasons.contains(reason) {
+        if counters.retryReasons.count < FailureLog.kept && !counters.retryReasons.contains(reason) {
             counters.retryReasons.append(reason)
         }
         let ceiling = min(storm.backoffCapMs, storm.backoffBaseMs * Double(1 << min(member.retries - 1, 20)))
@@ -358,14 +357,13 @@ public final class StormRun: BenchSessionOwner {
     func otherMessage() {}
 
     private func noteFailure(_ reason: String) {
-        counters.failures += 1
-        if counters.failureReasons.count < Self.failuresKept { counters.failureReasons.append(reason) }
+        counters.failures.note(reason)
     }
 
     // MARK: Helpers
 
-    /// Polls `allConverged` until it holds (then `next`) or the timeout ends the run.
-    private func waitUntil(allConverged condition: @escaping () -> Bool, timeoutReason: String, then next: @escaping () -> Void) {
+    /// Polls `condition` until it holds (then `next`) or the timeout ends the run.
+    private func waitUntil(_ condition: @escaping () -> Bool, timeoutReason: String, then next: @escaping () -> Void) {
         var waitedMs: UInt64 = 0
         phaseTimer.start(afterMs: 0, repeatMs: Self.pollMs) { [unowned self] in
             if condition() {

@@ -22,7 +22,7 @@ struct StormRunTests {
     @Test func everySessionComesBackAndResumingCostsNoPresence() throws {
         let report = try Self.storm(graceMs: 1500)
         let counters = report.counters
-        #expect(counters.failures == 0, "\(counters.failureReasons)")
+        #expect(counters.failures.count == 0, "\(counters.failures.reasons)")
         #expect(counters.socketsReset == 18)
         #expect(counters.welcomesAfterDrop == 18)
         #expect(counters.resumesAsked == 9)
