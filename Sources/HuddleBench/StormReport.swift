@@ -113,9 +113,9 @@ public struct StormReport {
             ("server_cpu_storm_ms", "server CPU, drop → converged (ms)", millis(serverCPUStormMicros), 0),
             ("server_cpu_settle_ms", "server CPU in the settle (ms)", millis(serverCPUSettleMicros), 0),
             ("generator_cpu_storm_ms", "generator CPU, drop → converged (ms)", millis(ownCPUStormMicros), 0),
-            ("server_rss_before_bytes", "server RSS before the drop (MiB)", mebibytes(serverRSSBefore), 1),
-            ("server_rss_peak_bytes", "server peak RSS, VmHWM (MiB)", mebibytes(serverRSSPeak), 1),
-            ("server_rss_after_bytes", "server RSS after the settle (MiB)", mebibytes(serverRSSAfter), 1),
+            ("server_rss_before_mib", "server RSS before the drop (MiB)", mebibytes(serverRSSBefore), 1),
+            ("server_rss_peak_mib", "server peak RSS, VmHWM (MiB)", mebibytes(serverRSSPeak), 1),
+            ("server_rss_after_mib", "server RSS after the settle (MiB)", mebibytes(serverRSSAfter), 1),
         ] as [Row]
         return rows.map { (key: $0.0, label: $0.1, value: $0.2, decimals: $0.3) }
     }
