@@ -15,7 +15,8 @@ struct Bench: ParsableCommand {
             open descriptors every minute); \
             s6 = reconnect storm: 200 × 100 sessions (fewer if the descriptor limits of this process or --server-pid \
             do not allow them) reset at once, reconnecting over 1 s, even members resuming with ?session=; reports \
-            the times to every welcome and to converged presence, and the presence messages it took. \
+            the times to every welcome and to converged presence, and the presence messages it took; it exits 1 \
+            unless every session converged, every resume was honoured and none cost a presence message. \
             Sends follow each session's own clock (open loop), so a slow server shows as latency. \
             A cluster: give each node's --url (and --server-pid); the members of every workspace \
             are split across the nodes in turn, and the report adds up their CPU and Redis's.
