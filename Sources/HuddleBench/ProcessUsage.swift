@@ -31,19 +31,9 @@ public enum ProcessUsage {
 
     /// VmRSS of `pid` in bytes, from /proc/PID/status; nil if unreadable.
     public static func residentBytes(pid: Int32) -> UInt64? {
-        statusBytes(pid: pid, field: "VmRSS:")
-    }
-
-    /// VmHWM of `pid` in bytes: the highest RSS it has had since it started.
-    public static func peakResidentBytes(pid: Int32) -> UInt64? {
-        statusBytes(pid: pid, field: "VmHWM:")
-    }
-
-    /// A `kB` field of /proc/PID/status, in bytes.
-    private static func statusBytes(pid: Int32, field: String) -> UInt64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(field) {
-            let kibibytes = line.dropFirst(field.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt64($0) }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kibibytes = line.dropFirst("VmRSS:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt64($0) }
             return kibibytes.map { $0 * 1024 }
         }
         return nil

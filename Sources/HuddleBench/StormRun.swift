@@ -140,7 +140,7 @@ public final class StormRun: BenchSessionOwner {
 
     /// Resets every connection in this loop turn, then schedules the reconnects.
     private func drop() {
-        serverRSSBefore = ProcessUsage.residentBytes(pids: target.serverPIDs)
+        serverRSSBefore = ProcessUsage.sum(of: ProcessUsage.residentBytes, over: target.serverPIDs)
         serverCPUAtDrop = serverCPU()
         ownCPUAtDrop = ProcessUsage.ownCPUMicros()
         listenQueueBefore = ListenQueueCounters.read()
@@ -208,9 +208,8 @@ public final class StormRun: BenchSessionOwner {
         serverCPUAtSettleEnd = serverCPU()
         counters.convergedAtEnd = convergedCount
         if let before = listenQueueBefore, let after = ListenQueueCounters.read() { counters.listenQueue = after - before }
-        serverRSSAfter = ProcessUsage.residentBytes(pids: target.serverPIDs)
-        let peaks = target.serverPIDs.map(ProcessUsage.peakResidentBytes)
-        serverRSSPeak = peaks.isEmpty || peaks.contains(nil) ? nil : peaks.reduce(0) { $0 + $1! }
+        serverRSSAfter = ProcessUsage.sum(of: ProcessUsage.residentBytes, over: target.serverPIDs)
+        serverRSSPeak = ProcessUsage.sum(of: ProcessUsage.peakResidentBytes, over: target.serverPIDs)
         readAdmissionCounts { [unowned self] counts in
             if let counts, let admissionBefore {
                 counters.serverEvictions = counts.evicted - admissionBefore.evicted
@@ -379,9 +378,7 @@ public final class StormRun: BenchSessionOwner {
 
     /// The servers' CPU time together; nil unless every one was read.
     private func serverCPU() -> UInt64? {
-        let readings = target.serverPIDs.map(ProcessUsage.cpuMicros)
-        guard !readings.isEmpty, !readings.contains(nil) else { return nil }
-        return readings.reduce(0) { $0 + $1! }
+        ProcessUsage.sum(of: ProcessUsage.cpuMicros, over: target.serverPIDs)
     }
 
     func finish() {
