@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
-        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON"]),
+        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON", "HuddleTestSupport"]),
         .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),

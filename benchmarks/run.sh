@@ -11,7 +11,17 @@ scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
-"$huddle" serve --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
+# S6 opens 20,000 connections at once. From one address to one address the
+# kernel's search for a free ephemeral port (28,000 of them) becomes most of
+# the generator's time, so for S6 the server listens on every address and the
+# clients spread over four loopback destinations of the same server.
+listen=127.0.0.1
+destinations=127.0.0.1
+if [ "$scenario" = s6 ]; then
+    listen=0.0.0.0
+    destinations="127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4"
+fi
+"$huddle" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do
@@ -19,4 +29,5 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 port=$(sed -n 's/^huddle listening on http:\/\/.*:\([0-9]*\)$/\1/p' "$dir/server.log")
-"$huddle" bench --port "$port" --scenario "$scenario" --server-pid "$server" "$@"
+urls=$(for address in $destinations; do printf 'http://%s:%s,' "$address" "$port"; done)
+"$huddle" bench --url "${urls%,}" --scenario "$scenario" --server-pid "$server" "$@"

@@ -162,11 +162,11 @@ public struct BenchReport {
         return .object(object)
     }
 
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
-    private static func format(_ value: Double, decimals: Int) -> String {
+    static func format(_ value: Double, decimals: Int) -> String {
         if decimals == 0 { return String(Int(value.rounded())) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
