@@ -37,6 +37,7 @@ let package = Package(
                        providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // MARK: Pure codecs and the domain
         .target(name: "HuddleJSON"),
@@ -69,7 +70,7 @@ let package = Package(
         // MARK: The shell
         .target(name: "HuddleServer", dependencies: [
             "HuddleLoop", "HuddleTLS", "HuddleHTTP", "HuddleWebSocket", "HuddleCore", "HuddleJSON",
-            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL",
+            "HuddlePluginKit", "HuddleStore", "HuddleConfig", "HuddleCluster", "HuddleRedis", "HuddleOutbound", "COpenSSL", "CMalloc",
             "Contacts", "Notes", "Kanban", "Records",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Client")]),
@@ -93,7 +94,7 @@ let package = Package(
         .testTarget(name: "HuddleHTTPTests", dependencies: ["HuddleHTTP"]),
         .testTarget(name: "HuddleWebSocketTests", dependencies: ["HuddleWebSocket"]),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"]),
-        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON"]),
+        .testTarget(name: "HuddleBenchTests", dependencies: ["HuddleBench", "HuddleJSON", "HuddleTestSupport"]),
         .testTarget(name: "HuddleRedisTests", dependencies: ["HuddleRedis", "HuddleLoop", "HuddleTestSupport"]),
         .testTarget(name: "HuddleStoreTests", dependencies: ["HuddleStore", "HuddleTestSupport"]),
         .testTarget(name: "HuddleConfigTests", dependencies: ["HuddleConfig"]),

@@ -14,6 +14,16 @@ scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
+# S6 opens 20,000 connections at once. From one address to one address the
+# kernel's search for a free ephemeral port (28,000 of them) becomes most of
+# the generator's time, so for S6 the server listens on every address and the
+# clients spread over four loopback destinations of the same server.
+listen=127.0.0.1
+destinations=127.0.0.1
+if [ "$scenario" = s6 ]; then
+    listen=0.0.0.0
+    destinations="127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4"
+fi
 scheme=http
 if [[ "${BENCH_TLS:-}" == 1 ]]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" \
@@ -21,7 +31,7 @@ if [[ "${BENCH_TLS:-}" == 1 ]]; then
     export HUDDLE_TLS_CERT_FILE="$dir/tls.crt" HUDDLE_TLS_KEY_FILE="$dir/tls.key"
     scheme=https
 fi
-"$huddle" serve --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
+"$huddle" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do
@@ -29,4 +39,5 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 port=$(sed -n 's/^huddle listening on https\?:\/\/.*:\([0-9]*\)$/\1/p' "$dir/server.log")
-"$huddle" bench --url "$scheme://127.0.0.1:$port" --scenario "$scenario" --server-pid "$server" "$@"
+urls=$(for address in $destinations; do printf '%s://%s:%s,' "$scheme" "$address" "$port"; done)
+"$huddle" bench --url "${urls%,}" --scenario "$scenario" --server-pid "$server" "$@"

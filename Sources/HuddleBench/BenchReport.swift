@@ -25,8 +25,8 @@ public struct BenchReport {
     /// CPU time of Redis in the window (`--redis-pid`).
     public let redisCPUMicros: UInt64?
     public let ownCPUMicros: UInt64?
-    public let serverRSSBefore: UInt64?
-    public let serverRSSAfter: UInt64?
+    public let serverMemoryBefore: MemoryReading?
+    public let serverMemoryAfter: MemoryReading?
 
     static let quantiles: [(label: String, quantile: Double)] = [
         ("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999),
@@ -59,8 +59,17 @@ public struct BenchReport {
     }
 
     public var serverRSSBytesPerSession: Double? {
-        guard let before = serverRSSBefore, let after = serverRSSAfter, sessionsWelcomed > 0 else { return nil }
-        return (Double(after) - Double(before)) / Double(sessionsWelcomed)
+        perSession(\.residentBytes)
+    }
+
+    /// The growth of RssAnon per session: RSS without library code.
+    public var serverAnonymousBytesPerSession: Double? {
+        perSession(\.anonymousBytes)
+    }
+
+    private func perSession(_ figure: KeyPath<MemoryReading, UInt64>) -> Double? {
+        guard let before = serverMemoryBefore, let after = serverMemoryAfter, sessionsWelcomed > 0 else { return nil }
+        return (Double(after[keyPath: figure]) - Double(before[keyPath: figure])) / Double(sessionsWelcomed)
     }
 
     private func millis(_ nanos: UInt64) -> Double { Double(nanos) / 1e6 }
@@ -75,9 +84,10 @@ public struct BenchReport {
         ]
         switch scenario.workload {
         case .idle:
-            rows.append(("server_rss_before_bytes", "server RSS before (MiB)", serverRSSBefore.map { Double($0) / 1_048_576 }, 1))
-            rows.append(("server_rss_after_bytes", "server RSS after (MiB)", serverRSSAfter.map { Double($0) / 1_048_576 }, 1))
+            rows.append(("server_rss_before_bytes", "server RSS before (MiB)", serverMemoryBefore.map { Double($0.residentBytes) / 1_048_576 }, 1))
+            rows.append(("server_rss_after_bytes", "server RSS after (MiB)", serverMemoryAfter.map { Double($0.residentBytes) / 1_048_576 }, 1))
             rows.append(("server_rss_per_session_bytes", "server RSS/session (B)", serverRSSBytesPerSession, 0))
+            rows.append(("server_anon_rss_per_session_bytes", "server RssAnon/session (B)", serverAnonymousBytesPerSession, 0))
         case .cursors:
             rows += [
                 ("window_seconds", "window (s)", windowSeconds, 2),
@@ -152,11 +162,11 @@ public struct BenchReport {
         return .object(object)
     }
 
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
-    private static func format(_ value: Double, decimals: Int) -> String {
+    static func format(_ value: Double, decimals: Int) -> String {
         if decimals == 0 { return String(Int(value.rounded())) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

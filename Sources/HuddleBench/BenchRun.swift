@@ -48,7 +48,7 @@ public final class BenchRun: BenchSessionOwner {
     /// CPU time of every measured process (nodes, Redis) when the window opened.
     private var cpuAtStart: [Int32: UInt64] = [:]
     private var ownCPUAtStart: UInt64 = 0
-    private var serverRSSBefore: UInt64?
+    private var serverMemoryBefore: MemoryReading?
 
     private var cursorsSent: UInt64 = 0
     private var relaysExpected: UInt64 = 0
@@ -74,7 +74,7 @@ public final class BenchRun: BenchSessionOwner {
 
     /// Runs the whole benchmark and returns its figures.
     public func execute() -> BenchReport {
-        serverRSSBefore = ProcessUsage.residentBytes(pids: target.serverPIDs)
+        serverMemoryBefore = ProcessUsage.memory(pids: target.serverPIDs)
         for workspaceIndex in 0..<settings.workspaces {
             for member in 0..<settings.sessionsPerWorkspace {
                 sessions.append(BenchSession(run: self, workspace: "bench-\(workspaceIndex)",
@@ -308,7 +308,7 @@ public final class BenchRun: BenchSessionOwner {
     }
 
     private func makeReport() -> BenchReport {
-        let serverRSSAfter = ProcessUsage.residentBytes(pids: target.serverPIDs)
+        let serverMemoryAfter = ProcessUsage.memory(pids: target.serverPIDs)
         let windowSeconds = windowEndNanos > windowStartNanos ? Double(windowEndNanos - windowStartNanos) / 1e9 : 0
         let connectSeconds = connectEndNanos > connectStartNanos ? Double(connectEndNanos - connectStartNanos) / 1e9 : 0
         let nodeCPU = target.serverPIDs.map(cpuInWindow)
@@ -321,6 +321,6 @@ public final class BenchRun: BenchSessionOwner {
             requestsSent: requestsSent, acks: acks, requestErrors: requestErrors, firstRequestError: firstRequestError,
             otherMessages: otherMessages, latency: latency,
             nodeCPUMicros: nodeCPU, redisCPUMicros: target.redisPID.flatMap(cpuInWindow), ownCPUMicros: windowStartNanos == 0 ? nil : ProcessUsage.ownCPUMicros() - ownCPUAtStart,
-            serverRSSBefore: serverRSSBefore, serverRSSAfter: serverRSSAfter)
+            serverMemoryBefore: serverMemoryBefore, serverMemoryAfter: serverMemoryAfter)
     }
 }

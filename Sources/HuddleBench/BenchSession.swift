@@ -156,6 +156,8 @@ final class BenchSession {
             } else {
                 run.requestFailed(self, error: String(decoding: payload, as: UTF8.self))
             }
+        case .presenceJoin, .presenceLeave, .presenceUpdate:
+            run.presenceMessage(self, kind: kind, payload: payload)
         case .other:
             run.otherMessage()
         }

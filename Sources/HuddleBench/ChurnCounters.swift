@@ -4,7 +4,7 @@ public struct ChurnCounters: Sendable {
     public var resumed = 0
     public var cleanCloses = 0
     public var drops = 0
-    public var failures = 0
+    public var failures = FailureLog()
     public var serverCloses = 0
     public var cursorsSent = 0
     public var relaysReceived = 0
@@ -16,5 +16,4 @@ public struct ChurnCounters: Sendable {
     /// Sum over workspaces of |sessions in presence − sessions open|.
     public var ghostSessions = 0
     public var checkProblems: [String] = []
-    public var failureReasons: [String] = []
 }

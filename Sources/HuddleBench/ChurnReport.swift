@@ -46,11 +46,11 @@ public struct ChurnReport {
             ("acked writes lost", "\(counters.ackedWritesLost)"),
             ("ghost or missing presence sessions", "\(counters.ghostSessions)"),
             ("server closes", "\(counters.serverCloses)"),
-            ("failures", "\(counters.failures)"),
+            ("failures", "\(counters.failures.count)"),
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (label, value) in rows { lines.append("  " + label + String(repeating: " ", count: width - label.count) + "  " + value) }
-        for reason in counters.failureReasons { lines.append("  failure: \(reason)") }
+        for reason in counters.failures.reasons { lines.append("  failure: \(reason)") }
         for problem in counters.checkProblems.prefix(10) { lines.append("  check: \(problem)") }
         return lines.joined(separator: "\n")
     }
@@ -78,8 +78,8 @@ public struct ChurnReport {
             "writes_sent": .int(counters.writesSent), "writes_acked": .int(counters.writesAcked),
             "write_errors": .int(counters.writeErrors), "acked_writes_lost": .int(counters.ackedWritesLost),
             "ghost_sessions": .int(counters.ghostSessions), "server_closes": .int(counters.serverCloses),
-            "failures": .int(counters.failures),
-            "failure_reasons": .array(counters.failureReasons.map(JSONValue.string)),
+            "failures": .int(counters.failures.count),
+            "failure_reasons": .array(counters.failures.reasons.map(JSONValue.string)),
             "check_problems": .array(counters.checkProblems.map(JSONValue.string)),
         ])
     }

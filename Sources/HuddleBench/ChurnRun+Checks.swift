@@ -38,13 +38,12 @@ extension ChurnRun {
     }
 
     private func checkPresence(workspace: String, then done: @escaping () -> Void) {
-        let path = "/api/workspaces/\(workspace)/presence"
-        BenchHTTP.getJSON(loop: loop, endpoint: target.endpoints[0], path: path) { [unowned self] result in
+        BenchHTTP.getPresence(loop: loop, endpoint: target.endpoints[0], workspace: workspace) { [unowned self] result in
             switch result {
             case .failure(let problem):
                 counters.checkProblems.append(problem.message)
-            case .success(let document):
-                let listed = (document["users"]?.arrayValue ?? []).reduce(0) { $0 + ($1["sessions"]?.arrayValue?.count ?? 0) }
+            case .success(let sessionsByUser):
+                let listed = sessionsByUser.values.reduce(0, +)
                 let open = slots.filter { $0.workspace == workspace && $0.isOpen }.count
                 if listed != open {
                     counters.ghostSessions += abs(listed - open)

@@ -12,7 +12,6 @@ public final class ChurnRun: BenchSessionOwner {
     static let tickMs: UInt64 = 20
     static let drainLimitMs: UInt64 = 3000
     static let cursor = Array(#"{"type":"cursor","data":{"x":0.5,"y":0.5}}"#.utf8)
-    static let failuresKept = 5
 
     let settings: BenchSettings
     let churn: ChurnSettings
@@ -110,7 +109,7 @@ public final class ChurnRun: BenchSessionOwner {
 
     func sessionClosedByServer(_ session: BenchSession, code: UInt16?, reason: String) {
         counters.serverCloses += 1
-        noteFailure("server closed \(code.map(String.init) ?? "-") \(reason)")
+        counters.failures.noteServerClose(code: code, reason: reason)
     }
 
     func sessionEnded(_ session: BenchSession, error: LoopError?) {
@@ -139,8 +138,7 @@ public final class ChurnRun: BenchSessionOwner {
     func otherMessage() {}
 
     func noteFailure(_ reason: String) {
-        counters.failures += 1
-        if counters.failureReasons.count < Self.failuresKept { counters.failureReasons.append(reason) }
+        counters.failures.note(reason)
     }
 
     // MARK: The window

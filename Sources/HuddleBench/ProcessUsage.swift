@@ -29,20 +29,39 @@ public enum ProcessUsage {
         return (utime + stime) * 1_000_000 / ticksPerSecond
     }
 
-    /// VmRSS of `pid` in bytes, from /proc/PID/status; nil if unreadable.
+    /// VmRSS of `pid` in bytes; nil if unreadable.
     public static func residentBytes(pid: Int32) -> UInt64? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kibibytes = line.dropFirst("VmRSS:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt64($0) }
-            return kibibytes.map { $0 * 1024 }
-        }
-        return nil
+        memory(pid: pid)?.residentBytes
     }
 
-    /// The summed VmRSS of `pids`; nil if there are none or one is unreadable.
-    public static func residentBytes(pids: [Int32]) -> UInt64? {
-        let readings = pids.map(residentBytes)
-        guard !readings.isEmpty, !readings.contains(nil) else { return nil }
-        return readings.reduce(0) { $0 + $1! }
+    /// VmRSS and RssAnon of `pid`, from /proc/PID/status; nil if unreadable.
+    public static func memory(pid: Int32) -> MemoryReading? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        var fields: [Substring: UInt64] = [:]
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            guard parts.count >= 2, let kibibytes = UInt64(parts[1]) else { continue }
+            fields[parts[0]] = kibibytes * 1024
+        }
+        guard let resident = fields["VmRSS"], let anonymous = fields["RssAnon"] else { return nil }
+        return MemoryReading(residentBytes: resident, anonymousBytes: anonymous)
     }
+
+    /// The summed memory of `pids`; nil if there are none or one is unreadable.
+    public static func memory(pids: [Int32]) -> MemoryReading? {
+        let readings = pids.map(memory)
+        guard !readings.isEmpty, !readings.contains(where: { $0 == nil }) else { return nil }
+        return readings.reduce(MemoryReading(residentBytes: 0, anonymousBytes: 0)) {
+            MemoryReading(residentBytes: $0.residentBytes + $1!.residentBytes, anonymousBytes: $0.anonymousBytes + $1!.anonymousBytes)
+        }
+    }
+}
+
+/// What a process holds in memory.
+public struct MemoryReading: Sendable, Equatable {
+    /// VmRSS: every resident page, including shared library code, which the
+    /// first sessions page in once, however many follow.
+    public var residentBytes: UInt64
+    /// RssAnon: the process's own pages (heap, stacks), without that code.
+    public var anonymousBytes: UInt64
 }

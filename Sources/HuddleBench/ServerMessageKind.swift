@@ -5,7 +5,12 @@ enum ServerMessageKind: Equatable {
     case cursor
     case ack
     case error
+    case presenceJoin
+    case presenceLeave
+    case presenceUpdate
     case other
+
+    var isPresence: Bool { self == .presenceJoin || self == .presenceLeave || self == .presenceUpdate }
 
     private static let typePrefix = Array(#""type":""#.utf8)
     private static let timestampKey = Array(#""t":"#.utf8)
@@ -14,6 +19,9 @@ enum ServerMessageKind: Equatable {
         (Array(#"ack""#.utf8), .ack),
         (Array(#"welcome""#.utf8), .welcome),
         (Array(#"error""#.utf8), .error),
+        (Array(#"presence.join""#.utf8), .presenceJoin),
+        (Array(#"presence.leave""#.utf8), .presenceLeave),
+        (Array(#"presence.update""#.utf8), .presenceUpdate),
     ]
 
     /// The kind of the JSON object `payload`.
@@ -42,13 +50,13 @@ enum ServerMessageKind: Equatable {
         return digits == 0 ? nil : value
     }
 
-    private static func hasPrefix(_ prefix: [UInt8], in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    static func hasPrefix(_ prefix: [UInt8], in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
         guard offset + prefix.count <= bytes.count else { return false }
         for index in prefix.indices where bytes[offset + index] != prefix[index] { return false }
         return true
     }
 
-    private static func find(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, from offset: Int) -> Int? {
+    static func find(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, from offset: Int) -> Int? {
         guard let first = needle.first, bytes.count >= needle.count else { return nil }
         var index = offset
         while index <= bytes.count - needle.count {

@@ -7,7 +7,7 @@ extension RemoteSession {
         var object: [String: JSONValue] = [
             "id": .string(id), "user": .string(identity.userID), "name": .string(identity.name),
             "role": .string(identity.role), "status": .string(status.rawValue), "focus": focus.map(JSONValue.string) ?? .null,
-            "meta": meta, "since": .string(since), "node": .string(node), "incarnation": .string(incarnation),
+            "meta": meta, "since": .int(Int(sinceUnixMs)), "node": .string(node), "incarnation": .string(incarnation),
         ]
         if let grace {
             object["grace"] = ["reason": .string(grace.reason.rawValue), "until": .int(Int(grace.untilUnixMs))]
@@ -20,7 +20,7 @@ extension RemoteSession {
         guard let id = json["id"]?.stringValue, let user = json["user"]?.stringValue,
               let name = json["name"]?.stringValue, let role = json["role"]?.stringValue,
               let status = json["status"]?.stringValue.flatMap(PresenceStatus.init(rawValue:)),
-              let since = json["since"]?.stringValue, let node = json["node"]?.stringValue,
+              let since = json["since"]?.intValue, let node = json["node"]?.stringValue,
               let incarnation = json["incarnation"]?.stringValue else { return nil }
         var grace: Grace?
         if let object = json["grace"], let reason = object["reason"]?.stringValue.flatMap(LeaveReason.init(rawValue:)),
@@ -28,7 +28,7 @@ extension RemoteSession {
             grace = Grace(reason: reason, untilUnixMs: Int64(until))
         }
         let session = RemoteSession(id: id, identity: Identity(userID: user, name: name, role: role), status: status,
-                                    focus: json["focus"]?.stringValue, meta: json["meta"] ?? .object([:]), since: since,
+                                    focus: json["focus"]?.stringValue, meta: json["meta"] ?? .object([:]), sinceUnixMs: Int64(since),
                                     grace: grace)
         return (session, node, incarnation)
     }

@@ -12,7 +12,11 @@ struct Bench: ParsableCommand {
             s4 = 100 sessions in 1 workspace, each sending kanban.move (or --write create) at 50/s, 10 s; \
             s5 = churn: 20 × 100 sessions for 600 s, 10 % of them disconnecting and reconnecting each second, \
             the others sending cursors at 5 Hz, 50 of them writing notes.add at 1/s (with --server-pid: RSS and \
-            open descriptors every minute). \
+            open descriptors every minute); \
+            s6 = reconnect storm: 200 × 100 sessions (fewer if the descriptor limits of this process or --server-pid \
+            do not allow them) reset at once, reconnecting over 1 s, even members resuming with ?session=; reports \
+            the times to every welcome and to converged presence, and the presence messages it took; it exits 1 \
+            unless every session converged, every resume was honoured and none cost a presence message. \
             Sends follow each session's own clock (open loop), so a slow server shows as latency. \
             A cluster: give each node's --url (and --server-pid); the members of every workspace \
             are split across the nodes in turn, and the report adds up their CPU and Redis's.
@@ -25,7 +29,7 @@ struct Bench: ParsableCommand {
         https://HOST:PORT (or wss://) connects over TLS and does not check the server's certificate.
         """, valueName: "url"))
     var url: [String] = []
-    @Option(help: ArgumentHelp("s1, s2, s3, s4 or s5.", valueName: "name")) var scenario: String
+    @Option(help: ArgumentHelp("s1, s2, s3, s4, s5 or s6.", valueName: "name")) var scenario: String
     @Option(help: "Workspaces (overrides the preset).") var workspaces: Int?
     @Option(help: "Sessions per workspace (overrides the preset).") var sessions: Int?
     @Option(help: "Cursor messages (s1, s3) or durable writes (s4) per second per session (overrides the preset).") var rate: Double?
@@ -36,6 +40,8 @@ struct Bench: ParsableCommand {
     @Option(help: "s5: sessions writing notes.add.") var writers: Int?
     @Option(name: .customLong("write-rate"), help: "s5: notes.add per second per writer.") var writeRate: Double?
     @Option(help: "s5: share of sessions that disconnect and reconnect each second.") var churn: Double?
+    @Option(help: "s6: seconds over which the clients reconnect after the drop.") var spread: Double?
+    @Option(help: "s6: seconds presence is still watched after convergence (longer than presence.grace_ms).") var settle: Double?
     @Option(name: .customLong("server-pid"), help: "Server (node) process id, for its CPU time and RSS; repeat it for each node.")
     var serverPID: [Int32] = []
     @Option(name: .customLong("redis-pid"), help: "The cluster's redis-server process id, for its CPU time.") var redisPID: Int32?
@@ -43,8 +49,9 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if scenario.lowercased() == "s5" { return try runChurn() }
+        if scenario.lowercased() == "s6" { return try runStorm() }
         guard let chosen = BenchScenario(rawValue: scenario.lowercased()) else {
-            throw ValidationError("unknown scenario \(scenario); use s1, s2, s3, s4 or s5")
+            throw ValidationError("unknown scenario \(scenario); use s1, s2, s3, s4, s5 or s6")
         }
         guard let durableWrite = DurableWrite(rawValue: write) else {
             throw ValidationError("unknown write kind \(write); use create or move")
@@ -97,5 +104,35 @@ struct Bench: ParsableCommand {
                                   target: BenchTarget(endpoints: try endpoints(), serverPIDs: serverPID)).execute()
         print(json ? report.json.jsonString : report.table)
         if report.counters.welcomes == 0 { throw ExitCode(1) }
+    }
+
+    /// S6; unless --sessions says otherwise, as many sessions per workspace
+    /// as the descriptors of this process and the server allow.
+    private func runStorm() throws {
+        var settings = StormSettings.preset
+        if let workspaces { settings.workspaces = workspaces }
+        var storm = StormSettings()
+        if let spread { storm.spreadSeconds = spread }
+        if let settle { storm.settleSeconds = settle }
+        guard settings.workspaces > 0, storm.spreadSeconds >= 0, storm.settleSeconds >= 0 else {
+            throw ValidationError("workspaces must be positive; spread and settle not negative")
+        }
+        var fitNote: String?
+        let budget = DescriptorBudget.current(serverPIDs: serverPID)
+        if let sessions {
+            settings.sessionsPerWorkspace = sessions
+        } else if let budget {
+            fitNote = budget.reductionNote(wanted: settings.sessionsPerWorkspace, workspaces: settings.workspaces)
+            settings.sessionsPerWorkspace = budget.sessionsPerWorkspace(wanted: settings.sessionsPerWorkspace, workspaces: settings.workspaces)
+        }
+        guard settings.sessionsPerWorkspace > 0 else {
+            throw ValidationError("no session fits: \(budget.map { "fd limit \($0.limit) (\($0.owner))" } ?? "")")
+        }
+        if let fitNote, json { FileHandle.standardError.write(Data((fitNote + "\n").utf8)) }
+        var report = try StormRun(settings: settings, storm: storm,
+                                  target: BenchTarget(endpoints: try endpoints(), serverPIDs: serverPID)).execute()
+        report.fitNote = fitNote
+        print(json ? report.json.jsonString : report.table)
+        if !report.isClean { throw ExitCode(1) }
     }
 }

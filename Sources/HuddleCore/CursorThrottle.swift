@@ -1,7 +1,10 @@
 /// At most one cursor relay per window (PROTOCOL.md §5): a relay opens a
 /// window; inside it only the latest cursor is kept, and it is relayed when
 /// the window closes, which opens the next one.
-struct CursorThrottle {
+///
+/// A class, made at a session's first cursor, so that a session that never
+/// sends one does not carry its state.
+final class CursorThrottle {
     enum Admission {
         /// Relay it now; a window is open until `windowEnd`.
         case relayNow
@@ -10,12 +13,18 @@ struct CursorThrottle {
         case held(armAt: UInt64?)
     }
 
+    /// `{"type":"cursor","user":…,"session":…`: the start of every relay of this session.
+    let prefix: [UInt8]
     private(set) var windowEnd: UInt64?
     private(set) var pending: Outgoing?
     /// Non-zero while a window-end deadline is armed for `pending`.
     var armedGeneration: UInt64 = 0
 
-    mutating func admit(_ message: Outgoing, at now: UInt64, windowMs: UInt64) -> Admission {
+    init(prefix: [UInt8]) {
+        self.prefix = prefix
+    }
+
+    func admit(_ message: Outgoing, at now: UInt64, windowMs: UInt64) -> Admission {
         if let windowEnd, now < windowEnd {
             let isFirstHeld = pending == nil
             pending = message
@@ -26,7 +35,7 @@ struct CursorThrottle {
     }
 
     /// The window closed: the trailing cursor to relay, if any, which opens the next window.
-    mutating func closeWindow(at now: UInt64, windowMs: UInt64) -> Outgoing? {
+    func closeWindow(at now: UInt64, windowMs: UInt64) -> Outgoing? {
         armedGeneration = 0
         guard let message = pending else { return nil }
         pending = nil
@@ -35,7 +44,7 @@ struct CursorThrottle {
     }
 
     /// The session left: nothing of it is relayed any more.
-    mutating func discard() {
+    func discard() {
         pending = nil
         armedGeneration = 0
     }

@@ -20,7 +20,7 @@ extension Hub {
                 return created
             }()
             let session = Session(id: remote.id, identity: remote.identity, workspace: workspace, attachment: nil,
-                                  joinedAt: remote.since, bucket: TokenBucket(burst: 1, now: now.monotonicMs))
+                                  joinedAtUnixMs: remote.sinceUnixMs, bucket: TokenBucket(burst: 1, now: now.monotonicMs))
             session.node = node
             session.state = .remote
             session.status = remote.status
@@ -127,7 +127,7 @@ extension Hub {
             grace = .init(reason: reason, untilUnixMs: now.unixMs + Int64(deadline.elapsed(since: now.monotonicMs)))
         }
         return RemoteSession(id: session.id, identity: session.identity, status: session.status, focus: session.focus,
-                             meta: session.meta, since: session.joinedAt, grace: grace)
+                             meta: session.meta, sinceUnixMs: session.joinedAtUnixMs, grace: grace)
     }
 
     /// Whether `id` is another node's session that is connected there (as far

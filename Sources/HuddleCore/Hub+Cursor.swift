@@ -10,19 +10,19 @@ extension Hub {
         guard data.count <= config.maxCursorDataBytes else {
             return [reply(to: session, tooLarge(field: "data", limit: config.maxCursorDataBytes, id: envelope.id))]
         }
-        let prefix = session.cursorPrefix
-        var writer = MessageWriter(prefix: prefix, extra: data.count + 16)
+        let cursor = session.cursorThrottle()
+        var writer = MessageWriter(prefix: cursor.prefix, extra: data.count + 16)
         writer.raw("data", UnsafeRawBufferPointer(rebasing: text[data]))
         let message = Outgoing(type: MessageType.cursor, bytes: writer.finish(), delivery: .droppable)
 
-        switch session.cursor.admit(message, at: now.monotonicMs, windowMs: config.cursorWindowMs) {
+        switch cursor.admit(message, at: now.monotonicMs, windowMs: config.cursorWindowMs) {
         case .relayNow:
             var effects: [Effect] = []
             relayCursor(message, of: session, into: &effects)
             return effects
         case .held(armAt: let windowEnd?):
-            session.cursor.armedGeneration = nextGeneration()
-            deadlines.push(.cursorWindowEnd(session, generation: session.cursor.armedGeneration), at: windowEnd)
+            cursor.armedGeneration = nextGeneration()
+            deadlines.push(.cursorWindowEnd(session, generation: cursor.armedGeneration), at: windowEnd)
             return []
         case .held(armAt: nil):
             return []
@@ -31,7 +31,7 @@ extension Hub {
 
     /// A window closed with a cursor kept in it: relay it, opening the next window.
     func relayTrailingCursor(of session: Session, now: Now, into effects: inout [Effect]) {
-        guard let message = session.cursor.closeWindow(at: now.monotonicMs, windowMs: config.cursorWindowMs) else { return }
+        guard let message = session.cursor?.closeWindow(at: now.monotonicMs, windowMs: config.cursorWindowMs) else { return }
         relayCursor(message, of: session, into: &effects)
     }
 

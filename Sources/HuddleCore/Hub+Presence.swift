@@ -72,7 +72,7 @@ extension Hub {
         writer.string("session", session.id)
         writePresenceState(of: session, into: &writer)
         writer.int("sessions", userSessions)
-        writer.string("since", session.joinedAt)
+        writer.timestamp("since", unixMs: session.joinedAtUnixMs)
         return Outgoing(type: MessageType.presenceJoin, bytes: writer.finish(), delivery: .batched)
     }
 
@@ -140,14 +140,14 @@ extension Hub {
     /// user id, each with their sessions in join order (`since`, then id),
     /// so every node of a cluster writes the same list.
     private func writePresenceUsers(of workspace: Workspace?, as key: String, into writer: inout MessageWriter) {
-        let users = workspace?.users.values.sorted { $0.userID < $1.userID } ?? []
+        let users = workspace?.users.sorted { $0.key < $1.key } ?? []
         writer.objects(key, users) { writer, user in
-            writer.string("user", user.userID)
-            writer.string("name", user.name)
-            writer.objects("sessions", user.sessionsInJoinOrder) { writer, session in
+            writer.string("user", user.key)
+            writer.string("name", user.value.latestName ?? user.key)
+            writer.objects("sessions", user.value.inJoinOrder) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)
-                writer.string("since", session.joinedAt)
+                writer.timestamp("since", unixMs: session.joinedAtUnixMs)
             }
         }
     }

@@ -50,7 +50,7 @@ extension Hub {
         case MessageType.ping:
             var writer = MessageWriter(type: MessageType.pong)
             writer.valueIfPresent("id", envelope.id)
-            writer.string("time", ISOTimestamp.string(unixMs: now.unixMs))
+            writer.timestamp("time", unixMs: now.unixMs)
             return [reply(to: session, Outgoing(type: MessageType.pong, bytes: writer.finish()))]
         case MessageType.sync:
             return receiveSync(from: session, envelope: envelope, text: text)

@@ -52,14 +52,14 @@ extension Hub {
     public func sessionsDocument(workspace id: String) -> [UInt8] {
         var writer = MessageWriter()
         writer.string("workspace", id)
-        let users = workspace(id)?.users.values.sorted { $0.userID < $1.userID } ?? []
-        writer.objects("sessions", users.flatMap(\.sessionsInJoinOrder)) { writer, session in
+        let users = workspace(id)?.users.sorted { $0.key < $1.key } ?? []
+        writer.objects("sessions", users.flatMap(\.value.inJoinOrder)) { writer, session in
             writer.string("session", session.id)
             writer.string("user", session.identity.userID)
             writer.string("name", session.identity.name)
             writer.string("role", session.identity.role)
             writer.string("status", session.status.rawValue)
-            writer.string("since", session.joinedAt)
+            writer.timestamp("since", unixMs: session.joinedAtUnixMs)
             writer.bool("in_grace", session.isInGrace)
         }
         return writer.finish()

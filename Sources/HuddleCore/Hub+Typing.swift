@@ -95,8 +95,8 @@ extension Hub {
     /// What the workspace's sessions (this node's and the others') are typing, for `welcome`.
     func typingSnapshot(of workspace: Workspace) -> JSONValue {
         var entries: [JSONValue] = []
-        for user in workspace.users.values {
-            for session in user.sessions {
+        for sessions in workspace.users.values {
+            for session in sessions {
                 for typing in session.typing {
                     entries.append(["user": .string(session.identity.userID), "session": .string(session.id),
                                     "target": .string(typing.target)])

@@ -72,7 +72,7 @@ public final class Hub {
         while sessions[sessionID] != nil { sessionID = makeSessionID() }
         let session = Session(
             id: sessionID, identity: identity, workspace: workspace, attachment: attachment,
-            joinedAt: ISOTimestamp.string(unixMs: now.unixMs),
+            joinedAtUnixMs: now.unixMs,
             bucket: TokenBucket(burst: config.burst, now: now.monotonicMs))
         sessions[sessionID] = session
         let userSessions = workspace.add(session)
@@ -129,7 +129,7 @@ public final class Hub {
         let notify = notify ?? !session.isRemote
         guard !session.hasLeft else { return }
         stopAllTyping(of: session, into: &effects)
-        session.cursor.discard()
+        session.cursor?.discard()
         if session.isConnected { connectedSessionCount -= 1 }
         session.state = .gone
         sessions[session.id] = nil
@@ -207,8 +207,8 @@ public final class Hub {
         case .typingExpiry(let session, let generation):
             return session.typing.first { $0.generation == generation }?.expiresAt
         case .cursorWindowEnd(let session, let generation):
-            guard session.cursor.armedGeneration == generation else { return nil }
-            return session.cursor.windowEnd
+            guard let cursor = session.cursor, cursor.armedGeneration == generation else { return nil }
+            return cursor.windowEnd
         case .tokenExpiring(let session, let generation):
             guard let token = session.tokenDeadlines, token.generation == generation else { return nil }
             return token.warnAt

@@ -6,14 +6,35 @@ public enum ISOTimestamp {
     private static let msPerDay: Int64 = 86_400_000
 
     public static func string(unixMs: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        append(unixMs: unixMs, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, for the years 0–9999.
+    static let length = 24
+
+    /// Writes the timestamp's characters into `bytes`: a welcome writes one
+    /// per session listed, and a String for each was a tenth of a storm's time.
+    public static func append(unixMs: Int64, to bytes: inout [UInt8]) {
         let days = floorDivide(unixMs, msPerDay)
         let msOfDay = unixMs - days * msPerDay
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let hours = msOfDay / 3_600_000
-        let minutes = msOfDay / 60_000 % 60
-        let seconds = msOfDay / 1000 % 60
-        let millis = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(seconds, 2)).\(pad(millis, 3))Z"
+        appendDigits(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(msOfDay / 3_600_000, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(msOfDay / 60_000 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(msOfDay / 1000 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(msOfDay % 1000, width: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Howard Hinnant's `civil_from_days`: proleptic Gregorian date of a day count.
@@ -35,8 +56,19 @@ public enum ISOTimestamp {
         return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `value` in decimal, zero-padded to `width` digits (wider if it needs
+    /// more), without an intermediate string. Negative values (years before
+    /// 0) are written as 0.
+    private static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
+        let value = max(value, 0)
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

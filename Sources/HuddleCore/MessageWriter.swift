@@ -38,6 +38,14 @@ public struct MessageWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// An ISO-8601 timestamp (`ISOTimestamp`), written without a String.
+    public mutating func timestamp(_ key: String, unixMs: Int64) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "\""))
+        ISOTimestamp.append(unixMs: unixMs, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func bool(_ key: String, _ value: Bool) {
         writeKey(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)

@@ -7,8 +7,8 @@ public struct RemoteSession: Sendable, Equatable {
     public let status: PresenceStatus
     public let focus: String?
     public let meta: JSONValue
-    /// When it joined, ISO-8601 (`since`).
-    public let since: String
+    /// When it joined, Unix ms.
+    public let sinceUnixMs: Int64
     /// Set while the session is in its grace period: why its connection
     /// ended and when (Unix ms) it leaves unless it is resumed.
     public let grace: Grace?
@@ -23,14 +23,14 @@ public struct RemoteSession: Sendable, Equatable {
         }
     }
 
-    public init(id: String, identity: Identity, status: PresenceStatus, focus: String?, meta: JSONValue, since: String,
+    public init(id: String, identity: Identity, status: PresenceStatus, focus: String?, meta: JSONValue, sinceUnixMs: Int64,
                 grace: Grace?) {
         self.id = id
         self.identity = identity
         self.status = status
         self.focus = focus
         self.meta = meta
-        self.since = since
+        self.sinceUnixMs = sinceUnixMs
         self.grace = grace
     }
 }

@@ -19,6 +19,9 @@ public final class Session {
     public internal(set) var node: String?
     /// Replaced on resume, so a reconnect with a new token carries its new role.
     public internal(set) var identity: Identity
+    /// Right after `identity`, whose last word it shares (fields of every
+    /// session are laid out in this order).
+    public internal(set) var status: PresenceStatus = .online
     /// Strong on purpose: the server may hold a session after it left (while
     /// its socket closes), and the workspace may be dropped by then. The
     /// workspace forgets its sessions when they leave, so no cycle outlives them.
@@ -26,40 +29,45 @@ public final class Session {
     /// The server's connection object; `nil` while the session is in grace or gone.
     public var attachment: AnyObject?
 
-    public internal(set) var status: PresenceStatus = .online
     public internal(set) var focus: String?
     /// Always an object.
     public internal(set) var meta: JSONValue = .object([:])
-    /// When the session joined, ISO-8601 (`since` in presence lists).
-    public let joinedAt: String
+    /// When the session joined, Unix ms; a number rather than its ISO-8601
+    /// text, which would be one more heap string per idle session.
+    public let joinedAtUnixMs: Int64
 
     var state: State = .connected
     /// Position in `workspace.connectedSessions`, for O(1) removal.
     var connectedIndex = -1
     /// Typing targets in the order they started.
     var typing: [TypingTarget] = []
-    var cursor = CursorThrottle()
+    /// Made at the session's first cursor: an idle session pays 8 bytes for it.
+    var cursor: CursorThrottle?
     var bucket: TokenBucket
     /// Tells a current grace deadline from one a resume cancelled.
     var graceGeneration: UInt64 = 0
     /// When the token runs out, and when `auth.expiring` is due; `nil` with no `exp`.
     var tokenDeadlines: TokenDeadlines?
 
-    /// `{"type":"cursor","user":…,"session":…` — the same for every cursor of this session.
-    lazy var cursorPrefix: [UInt8] = {
-        var writer = MessageWriter(type: MessageType.cursor)
-        writer.string("user", identity.userID)
-        writer.string("session", id)
-        return writer.prefix
-    }()
-
-    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject?, joinedAt: String, bucket: TokenBucket) {
+    init(id: String, identity: Identity, workspace: Workspace, attachment: AnyObject?, joinedAtUnixMs: Int64, bucket: TokenBucket) {
         self.id = id
         self.identity = identity
         self.workspace = workspace
         self.attachment = attachment
-        self.joinedAt = joinedAt
+        self.joinedAtUnixMs = joinedAtUnixMs
         self.bucket = bucket
+    }
+
+    /// The session's cursor throttle, made at its first cursor.
+    func cursorThrottle() -> CursorThrottle {
+        if let cursor { return cursor }
+        // `{"type":"cursor","user":…,"session":…`: the same for every cursor of this session.
+        var writer = MessageWriter(type: MessageType.cursor)
+        writer.string("user", identity.userID)
+        writer.string("session", id)
+        let throttle = CursorThrottle(prefix: writer.prefix)
+        cursor = throttle
+        return throttle
     }
 
     /// Connected to this node.

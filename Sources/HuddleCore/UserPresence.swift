@@ -1,17 +1,14 @@
-/// One user's sessions in a workspace (grace included), in join order.
-final class UserPresence {
-    let userID: String
-    var sessions: [Session] = []
-
-    init(userID: String) { self.userID = userID }
-
-    /// The name of the user's most recent session (the last in join order; no sort needed for one).
-    var name: String { sessions.max { ($0.joinedAt, $0.id) < ($1.joinedAt, $1.id) }?.identity.name ?? userID }
+/// One user's sessions in a workspace (grace included), in join order: the
+/// values of `Workspace.users`, keyed by user id. A plain array, not an object
+/// holding one, so a user costs one allocation fewer.
+extension Array where Element == Session {
+    /// The name of the user's most recent session.
+    var latestName: String? { self.max { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) }?.identity.name }
 
     /// Sessions by `since`, then id: the same order on every node of a
     /// cluster, whichever session it learned of first.
-    var sessionsInJoinOrder: [Session] {
-        guard sessions.count > 1 else { return sessions }
-        return sessions.sorted { ($0.joinedAt, $0.id) < ($1.joinedAt, $1.id) }
+    var inJoinOrder: [Session] {
+        guard count > 1 else { return self }
+        return sorted { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) }
     }
 }

@@ -5,7 +5,7 @@ public final class Workspace {
     /// Every connected session, for fan-out. Order is not meaningful.
     public private(set) var connectedSessions: [Session] = []
     /// Users with at least one session, grace included.
-    var users: [String: UserPresence] = [:]
+    var users: [String: [Session]] = [:]
     /// Sessions, grace included.
     public private(set) var sessionCount = 0
     /// This node's own sessions, grace included (the rest are other nodes').
@@ -17,41 +17,39 @@ public final class Workspace {
     public var userCount: Int { users.count }
 
     /// Every session, grace and other nodes' included.
-    public var allSessions: [Session] { users.values.flatMap(\.sessions) }
+    public var allSessions: [Session] { users.values.flatMap { $0 } }
 
     /// This node's sessions, grace included.
     public var localSessions: [Session] { allSessions.filter { !$0.isRemote } }
 
     /// How many sessions (grace included) a user has here.
-    public func sessionCount(ofUser userID: String) -> Int { users[userID]?.sessions.count ?? 0 }
+    public func sessionCount(ofUser userID: String) -> Int { users[userID]?.count ?? 0 }
 
     // MARK: Membership
 
     /// Adds a new session (connected); returns the user's session count after it.
     func add(_ session: Session) -> Int {
-        let user = users[session.identity.userID] ?? {
-            let created = UserPresence(userID: session.identity.userID)
-            users[created.userID] = created
-            return created
-        }()
-        user.sessions.append(session)
+        let userID = session.identity.userID
+        users[userID, default: []].append(session)
+        let userSessionCount = users[userID]?.count ?? 0
         sessionCount += 1
-        if session.isRemote { return user.sessions.count }
+        if session.isRemote { return userSessionCount }
         localSessionCount += 1
         markConnected(session)
-        return user.sessions.count
+        return userSessionCount
     }
 
     /// Removes a session for good; returns the user's session count after it.
     func remove(_ session: Session) -> Int {
         markDisconnected(session)
-        guard let user = users[session.identity.userID],
-              let index = user.sessions.firstIndex(where: { $0 === session }) else { return 0 }
-        user.sessions.remove(at: index)
+        let userID = session.identity.userID
+        guard let index = users[userID]?.firstIndex(where: { $0 === session }) else { return 0 }
+        users[userID]?.remove(at: index)
         sessionCount -= 1
         if !session.isRemote { localSessionCount -= 1 }
-        if user.sessions.isEmpty { users[user.userID] = nil }
-        return user.sessions.count
+        let userSessionCount = users[userID]?.count ?? 0
+        if userSessionCount == 0 { users[userID] = nil }
+        return userSessionCount
     }
 
     /// A session changes hands between this node and another (a resume on

@@ -33,10 +33,16 @@ public final class TCPListener: LoopHandleOwner {
     /// how many peers were refused (the one that hit the limit included).
     public var onAcceptError: ((LoopError, _ refused: Int) -> Void)?
 
+    /// The listen queue asked for; the kernel caps it at `net.core.somaxconn`
+    /// (4096 on Debian 12). A reconnect storm arrives in bursts larger than
+    /// one loop turn takes in, and a peer the queue has no room for waits a
+    /// whole SYN retransmission (1 s) before it tries again.
+    public static let defaultBacklog: Int32 = 4096
+
     /// Binds to `host` and `port` and listens. Port 0 picks any free port.
     /// A host name (rather than an IP address) is looked up on this thread. New connections arrive not yet reading:
     /// set `onRead`/`onClose`, then call `startReading()`.
-    public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
+    public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = TCPListener.defaultBacklog,
                 onAccept: @escaping (TCPConnection) -> Void) throws(LoopError) {
         let address = try SocketAddress.resolveBlocking(host: host, port: port, loop: loop)
         let descriptor = try Self.listeningSocket(at: address, backlog: backlog)

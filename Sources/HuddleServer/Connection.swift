@@ -10,25 +10,15 @@ import HuddleWebSocket
 final class Connection {
     enum Phase { case http, huddle, echo, closing }
 
+    // Word-sized fields first and the byte-sized ones together at the end, so
+    // that the padding between them does not grow every connection.
     let tcp: TCPConnection
     unowned let server: HuddleServer
-    private(set) var phase = Phase.http
     /// Boxed so that the upgrade frees it: the parser is about half of a
     /// Connection's size, and most connections become WebSockets.
     private(set) var http: HTTPSide?
-    private var reader: MessageReader?
-    /// An HTTP answer is being computed off the loop (store); later pipelined
-    /// requests wait so responses keep their order.
-    var awaitingResponse = false
-
     private(set) var session: Session?
-    /// Counted in `webSocketCount` (`limits.max_connections`) until closed.
-    private var countsAsSession = false
-    /// The core still counts this connection's session as connected.
-    private var sessionLive = false
     private(set) var lastHeardMs: UInt64
-    /// Eviction order under `limits.max_http_connections`: lowest first.
-    let acceptOrder: Int
     /// After our close frame: closes the socket if the peer never answers it.
     private var closeHandshakeTimer: LoopTimer?
     /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
@@ -37,15 +27,26 @@ final class Connection {
     /// Plugin requests sent to the store and not answered yet (`limits.max_pending_requests`).
     var pluginRequestsPending = 0
     var heldDuringReplay: [HeldMessage] = []
+    private var reader: MessageReader?
+    private(set) var phase = Phase.http
+    /// An HTTP answer is being computed off the loop (store); later pipelined
+    /// requests wait so responses keep their order.
+    var awaitingResponse = false
+    /// Counted in `webSocketCount` (`limits.max_connections`) until closed.
+    private var countsAsSession = false
+    /// The core still counts this connection's session as connected.
+    private var sessionLive = false
 
     init(tcp: TCPConnection, server: HuddleServer) {
         self.tcp = tcp
         self.server = server
         lastHeardMs = server.loop.nowMs
-        acceptOrder = server.metrics.connectionsAccepted
-        http = HTTPSide(loop: server.loop)
-        tcp.onRead = { [unowned self] bytes in self.received(bytes) }
-        tcp.onClose = { [unowned self] _ in self.closed() }
+        http = HTTPSide(loop: server.loop, acceptOrder: server.metrics.connectionsAccepted)
+        // Strong on purpose: a closure whose only capture is one object needs
+        // no context allocation (two per connection with `unowned`), and the
+        // TCPConnection drops both closures when it closes, ending the cycle.
+        tcp.onRead = { bytes in self.received(bytes) }
+        tcp.onClose = { _ in self.closed() }
         startHTTPDeadline()
     }
 

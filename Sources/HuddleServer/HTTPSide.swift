@@ -18,9 +18,15 @@ final class HTTPSide {
     let timer: LoopTimer
     /// A new connection owes its first request from the moment it is accepted.
     var wait = Wait.request
+    /// Eviction under `limits.max_http_connections`: oldest first, and only
+    /// once it has waited long enough (`HuddleServer.httpEvictableAfterMs`).
+    let acceptOrder: Int
+    let acceptedAtMs: UInt64
 
-    init(loop: EventLoop) {
+    init(loop: EventLoop, acceptOrder: Int) {
         timer = LoopTimer(loop: loop)
+        self.acceptOrder = acceptOrder
+        acceptedAtMs = loop.nowMs
     }
 
     /// A whole request was read; what comes next decides the next limit.

@@ -33,6 +33,8 @@ public final class HuddleServer {
     let router: Router<Endpoint>
 
     private var listener: TCPListener?
+    /// No HTTP connection can be evicted before then (`makeRoomForHTTPConnection`).
+    var noHTTPEvictionBeforeMs: UInt64 = 0
     private var connections: [ObjectIdentifier: Connection] = [:]
     /// Connections not yet upgraded (`limits.max_http_connections`).
     var httpConnections: [ObjectIdentifier: Connection] = [:]
@@ -61,6 +63,7 @@ public final class HuddleServer {
     /// Workspaces whose seq gap waits to be filled from storage, and after which seq.
     var pendingGapFills: [String: Int] = [:]
     let gapFillTimer: LoopTimer
+    private let heapTrimmer: HeapTrimmer
 
     /// The port actually bound (useful with `server.port = 0`).
     public private(set) var port = 0
@@ -101,6 +104,7 @@ public final class HuddleServer {
         heartbeatTimer = LoopTimer(loop: loop)
         lagProbe = LoopTimer(loop: loop)
         gapFillTimer = LoopTimer(loop: loop)
+        heapTrimmer = HeapTrimmer(loop: loop)
         let webhookLogger = logger
         webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
                                  log: { webhookLogger.error("\($0)") })
@@ -132,6 +136,9 @@ public final class HuddleServer {
         let interval = UInt64(config.presence.heartbeatMs)
         heartbeatTimer.start(afterMs: interval, repeatMs: interval) { [unowned self] in self.sweepHeartbeats() }
         armLagProbe()
+        heapTrimmer.start { [unowned self] durationMs in
+            self.logger.debug("heap trimmed after a burst of connections", metadata: ["duration_ms": "\(durationMs)"])
+        }
         jwksFetcher?.start()
         logger.info("huddle listening", metadata: ["host": "\(config.server.host)", "port": "\(port)"])
         onReady(port)
@@ -143,13 +150,15 @@ public final class HuddleServer {
     // MARK: Connections
 
     private func accept(_ tcp: TCPConnection) {
-        guard !shuttingDown, makeRoomForHTTPConnection() else { tcp.close(); return }
+        guard !shuttingDown else { tcp.close(); return }
+        makeRoomForHTTPConnection()
         tcp.setNoDelay(true)
         if let tlsContext {
             guard let stream = TLSStream(context: tlsContext) else { tcp.close(); return }
             tcp.security = stream
         }
         metrics.connectionsAccepted += 1
+        heapTrimmer.connectionChurned()
         let connection = Connection(tcp: tcp, server: self)
         connections[ObjectIdentifier(connection)] = connection
         httpConnections[ObjectIdentifier(connection)] = connection
@@ -160,6 +169,7 @@ public final class HuddleServer {
 
     func connectionClosed(_ connection: Connection) {
         connections.removeValue(forKey: ObjectIdentifier(connection))
+        heapTrimmer.connectionChurned()
         httpConnectionEnded(connection)
         if shuttingDown && connections.isEmpty { finishShutdown() }
     }
@@ -352,6 +362,7 @@ public final class HuddleServer {
         lagProbe.close()
         jwksFetcher?.close()
         gapFillTimer.close()
+        heapTrimmer.close()
         webhooks?.close()
         storeReplies.close()
         loop.stop()

@@ -11,6 +11,7 @@ final class ServerMetrics {
     var acceptFailures = 0
     var connectionsShed = 0
     var httpConnectionsEvicted = 0
+    var httpConnectionsOverLimit = 0
     var requestTimeouts = 0
     var idleTimeouts = 0
     var httpRequests = 0
@@ -75,6 +76,7 @@ final class ServerMetrics {
         metric("huddle_accept_failures_total", "counter", "Times accept failed for want of file descriptors (EMFILE, ENFILE).", [("", "\(acceptFailures)")])
         metric("huddle_connections_shed_total", "counter", "Waiting connections closed at once while out of file descriptors.", [("", "\(connectionsShed)")])
         metric("huddle_http_connections_evicted_total", "counter", "HTTP connections closed to make room under limits.max_http_connections.", [("", "\(httpConnectionsEvicted)")])
+        metric("huddle_http_connections_over_limit_total", "counter", "HTTP connections let in past limits.max_http_connections because none had waited long enough to be closed (a burst).", [("", "\(httpConnectionsOverLimit)")])
         metric("huddle_http_request_timeouts_total", "counter", "Requests answered 408: not complete within server.request_timeout_ms.", [("", "\(requestTimeouts)")])
         metric("huddle_http_idle_timeouts_total", "counter", "HTTP connections closed, idle or silent past their timeout.", [("", "\(idleTimeouts)")])
         metric("huddle_http_requests_total", "counter", "HTTP requests parsed.", [("", "\(httpRequests)")])

@@ -1,12 +1,13 @@
 /// The fixed part of a frame (RFC 6455 §5.2), checked against the rules that
 /// need no knowledge of earlier frames.
 struct FrameHeader {
-    let fin: Bool
-    let opcode: Opcode
-    let mask: FrameMask?
+    // Wide fields first: a pending frame is part of every connection's reader.
     let payloadLength: Int
     /// Bytes from the frame's first byte to its payload.
     let length: Int
+    let mask: FrameMask?
+    let fin: Bool
+    let opcode: Opcode
 
     static let maxControlPayload = 125
     private static let finBit: UInt8 = 0x80
@@ -62,6 +63,6 @@ struct FrameHeader {
             throw WebSocketProtocolError(.protocolError, "control frame payload over \(maxControlPayload) bytes")
         }
         let mask = masked ? FrameMask(loadingFrom: bytes.baseAddress! + 2 + extendedLengthSize) : nil
-        return FrameHeader(fin: fin, opcode: opcode, mask: mask, payloadLength: payloadLength, length: length)
+        return FrameHeader(payloadLength: payloadLength, length: length, mask: mask, fin: fin, opcode: opcode)
     }
 }

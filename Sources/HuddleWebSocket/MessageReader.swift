@@ -8,23 +8,26 @@
 /// Checks that can fail early do: a bad header fails on its first two bytes,
 /// invalid UTF-8 on the first bad byte, an oversized message on its length.
 public struct MessageReader {
-    public let role: Role
+    // Word-sized fields first and the byte-sized ones together at the end:
+    // every WebSocket connection carries a reader, and the padding between
+    // scattered small fields was a fifth of its size.
     public let maxMessageBytes: Int
-
-    private var failure: WebSocketProtocolError?
 
     /// The start of a header cut off by the end of a read.
     private var partialHeader: [UInt8] = []
+    /// The data message being reassembled: its bytes so far (see `messageOpcode`).
+    private var messageBuffer: [UInt8] = []
+    /// A control frame whose payload is split across reads (at most 125 bytes).
+    private var controlBuffer: [UInt8] = []
+    private var failure: WebSocketProtocolError?
     /// The frame whose payload is arriving across reads or being reassembled.
     private var pendingFrame: PendingFrame?
 
-    /// The data message being reassembled: its opcode (text or binary) while one
-    /// is in progress, its bytes so far, and their UTF-8 state.
+    public let role: Role
+    /// The data message being reassembled: its opcode (text or binary) while
+    /// one is in progress, and the UTF-8 state of its bytes so far.
     private var messageOpcode: Opcode?
-    private var messageBuffer: [UInt8] = []
     private var messageValidator = UTF8Validator()
-    /// A control frame whose payload is split across reads (at most 125 bytes).
-    private var controlBuffer: [UInt8] = []
 
     /// Above this, the reassembly buffer is released after each message rather
     /// than kept, so an idle session does not hold a large message's memory.

@@ -56,6 +56,6 @@ struct ClusterTargetTests {
                     cursorsSent: 10, relaysExpected: relaysReceived, relaysReceived: relaysReceived,
                     requestsSent: 0, acks: 0, requestErrors: 0, firstRequestError: nil, otherMessages: 0,
                     latency: LatencyHistogram(), nodeCPUMicros: nodeCPUMicros, redisCPUMicros: redisCPUMicros,
-                    ownCPUMicros: 1, serverRSSBefore: nil, serverRSSAfter: nil)
+                    ownCPUMicros: 1, serverMemoryBefore: nil, serverMemoryAfter: nil)
     }
 }

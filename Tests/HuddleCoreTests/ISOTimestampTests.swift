@@ -19,6 +19,7 @@ private func pongTime(unixMs: Int64) throws -> String? {
     (951_782_400_000, "2000-02-29T00:00:00.000Z"),
     (1_709_251_199_999, "2024-02-29T23:59:59.999Z"),
     (4_102_444_800_000, "2100-01-01T00:00:00.000Z"),
+    (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
 ])
 func timestampsAreISO8601UTCWithMilliseconds(unixMs: Int64, expected: String) throws {
     #expect(try pongTime(unixMs: unixMs) == expected)

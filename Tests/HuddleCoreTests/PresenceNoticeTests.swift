@@ -50,7 +50,7 @@ import Testing
         let harness = CoreHarness(config: CoreConfig(graceMs: 3000, clustered: true, notices: true))
         harness.connect("bob")
         let remote = RemoteSession(id: "r1", identity: Identity(userID: "carol", name: "Carol", role: "editor"), status: .online,
-                                   focus: nil, meta: [:], since: "2026-11-22T10:00:00.000Z", grace: nil)
+                                   focus: nil, meta: [:], sinceUnixMs: 1_795_341_600_000, grace: nil)
         harness.applyRemote(harness.hub.remoteSession(remote, node: "B", workspace: "acme", now: harness.now))
         harness.applyRemote(harness.hub.remoteLeft(session: "r1", node: "B", reason: .left, now: harness.now))
         #expect(kinds(harness) == ["workspace.occupied -", "user.online bob"], "node B tells the backend itself")

@@ -1,3 +1,4 @@
+import Foundation
 import HuddleJSON
 import HuddleTestSupport
 import Testing
@@ -21,6 +22,9 @@ import Testing
         let server = try ServerProcess(environment: ["HUDDLE_LIMITS_MAX_HTTP_CONNECTIONS": "\(Self.httpLimit)"])
         let member = try server.join("limits", user: "early")
         let stalled = try stalledClients(Self.httpLimit * 3, port: server.port)
+        // Let in over the limit while young (a burst), they become stalled
+        // once they have waited a second without finishing a request.
+        Thread.sleep(forTimeInterval: 1.2)
 
         // Every newcomer still gets in: the health probe, a new session, the old session's messages.
         #expect(try server.get("/healthz").status == 200)
@@ -29,11 +33,28 @@ import Testing
         try member.send(["type": "ping", "id": 1])
         #expect(try member.waitFor("pong")["id"] == 1)
 
-        // The oldest stalled ones were closed; the newest are still waiting for their head.
+        // The oldest stalled ones were closed to make room; the newest are still waiting for their head.
         #expect(try stalled[0].waitForServerClose(timeout: 10))
         #expect(try stalled.last!.waitForServerClose(timeout: 0.2) == false)
-        #expect(try server.metric("huddle_http_connections_evicted_total") ?? 0 >= Self.httpLimit * 2)
+        #expect(try server.metric("huddle_http_connections_evicted_total") ?? 0 >= 2)
         try late.client.close()
+    }
+
+    /// A reconnect storm: more handshakes than the limit arrive at once, their
+    /// requests right behind the connect. None is closed to make room (none
+    /// is stalled): the ones past the limit are let in and every one is upgraded.
+    @Test func aBurstOfHandshakesPastTheHTTPLimitIsQueuedNotEvicted() throws {
+        let server = try ServerProcess(environment: ["HUDDLE_LIMITS_MAX_HTTP_CONNECTIONS": "\(Self.httpLimit)"])
+        let burst = try (0..<Self.httpLimit * 5).map { _ in try RawHTTPConnection(port: server.port) }
+        for (index, client) in burst.enumerated() {
+            try client.send("GET /ws/storm?user=u\(index) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        }
+        for client in burst { #expect(try client.response(timeout: 10)?.status == 101) }
+        #expect(try server.metric("huddle_http_connections_evicted_total") == 0)
+        #expect(try server.metric("huddle_http_connections_over_limit_total") ?? 0 >= 1)
+        #expect(try server.get("/api/workspaces/storm/presence").json?["count"] == .int(Self.httpLimit * 5))
+        for client in burst { client.close() }
     }
 
     /// The shell starts the server with 64 descriptors: a few dozen clients

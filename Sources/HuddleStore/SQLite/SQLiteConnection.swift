@@ -62,6 +62,23 @@ final class SQLiteConnection {
         handle = nil
     }
 
+    /// Calls `hook` after each commit with the number of pages in the WAL;
+    /// this replaces SQLite's automatic checkpoint.
+    func onWALCommit(context: UnsafeMutableRawPointer,
+                     _ hook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32) {
+        sqlite3_wal_hook(handle, hook, context)
+    }
+
+    /// A PASSIVE checkpoint: copies what it can of the WAL into the database
+    /// file without waiting for, or blocking, other connections. Returns how
+    /// many of the WAL's pages are in the database file now (-1: not in WAL mode).
+    func checkpoint() throws(SQLiteError) -> Int32 {
+        var checkpointedPages: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &checkpointedPages)
+        guard code == SQLITE_OK else { throw error(code) }
+        return checkpointedPages
+    }
+
     func error(_ code: Int32) -> SQLiteError {
         SQLiteError(code: code, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code)))
     }

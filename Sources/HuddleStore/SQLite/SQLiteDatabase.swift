@@ -20,6 +20,7 @@ final class SQLiteDatabase {
     /// The latest committed seq of every workspace that has events.
     var latestSeqs: [String: Int]
     private(set) var connection: SQLiteConnection?
+    let checkpointer: SQLiteCheckpointer
 
     /// Opens (creating directories, file and schema) at startup.
     init(settings: Settings) throws(StoreOpenError) {
@@ -36,6 +37,8 @@ final class SQLiteDatabase {
         connection = opened.connection
         epoch = opened.epoch
         latestSeqs = opened.latestSeqs
+        checkpointer = SQLiteCheckpointer(path: settings.path)
+        checkpointer.watch(opened.connection)
     }
 
     /// The open connection, opening the file again after a failure.
@@ -51,6 +54,7 @@ final class SQLiteDatabase {
         }
         connection = opened.connection
         latestSeqs = opened.latestSeqs
+        checkpointer.watch(opened.connection)
         return opened.connection
     }
 
@@ -60,7 +64,10 @@ final class SQLiteDatabase {
         connection = nil
     }
 
-    func close() { dropConnection() }
+    func close() {
+        dropConnection()
+        checkpointer.stop()
+    }
 
     // MARK: Opening
 
