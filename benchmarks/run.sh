@@ -6,9 +6,13 @@
 #   HUDDLE_LIMITS_MESSAGES_PER_SECOND=100000 HUDDLE_LIMITS_BURST=100000 benchmarks/run.sh s4 --rate 100
 # BENCH_STORAGE replaces the SQLite file, e.g. a fresh PostgreSQL server:
 #   BENCH_STORAGE="$(scripts/postgres)" benchmarks/run.sh s4
+# HUDDLE_SERVER runs another build's server under this build's generator, for
+# before-and-after figures:
+#   HUDDLE_SERVER=../old/.build/release/huddle benchmarks/run.sh s2
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
+server_binary=${HUDDLE_SERVER:-$huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
 # S6 opens 20,000 connections at once. From one address to one address the
@@ -21,7 +25,7 @@ if [ "$scenario" = s6 ]; then
     listen=0.0.0.0
     destinations="127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4"
 fi
-"$huddle" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
+"$server_binary" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do
