@@ -9,9 +9,13 @@
 # BENCH_TLS=1 serves https/wss with a throw-away self-signed certificate (the
 # openssl CLI) and points the bench at https://, e.g. S1 over TLS:
 #   BENCH_TLS=1 benchmarks/run.sh s1
+# HUDDLE_SERVER runs another build's server under this build's generator, for
+# before-and-after figures:
+#   HUDDLE_SERVER=../old/.build/release/huddle benchmarks/run.sh s2
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
+server_binary=${HUDDLE_SERVER:-$huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
 # S6 opens 20,000 connections at once. From one address to one address the
@@ -31,7 +35,7 @@ if [[ "${BENCH_TLS:-}" == 1 ]]; then
     export HUDDLE_TLS_CERT_FILE="$dir/tls.crt" HUDDLE_TLS_KEY_FILE="$dir/tls.key"
     scheme=https
 fi
-"$huddle" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
+"$server_binary" serve --host "$listen" --port 0 --storage "${BENCH_STORAGE:-$dir/h.sqlite}" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do

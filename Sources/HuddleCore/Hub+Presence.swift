@@ -140,11 +140,12 @@ extension Hub {
     /// user id, each with their sessions in join order (`since`, then id),
     /// so every node of a cluster writes the same list.
     private func writePresenceUsers(of workspace: Workspace?, as key: String, into writer: inout MessageWriter) {
-        let users = workspace?.users.sorted { $0.key < $1.key } ?? []
-        writer.objects(key, users) { writer, user in
-            writer.string("user", user.key)
-            writer.string("name", user.value.latestName ?? user.key)
-            writer.objects("sessions", user.value.inJoinOrder) { writer, session in
+        let userIDs = workspace?.sortedUserIDs ?? []
+        writer.objects(key, userIDs) { writer, userID in
+            let sessions = workspace?.users[userID] ?? []
+            writer.string("user", userID)
+            writer.string("name", sessions.latestName ?? userID)
+            writer.objects("sessions", sessions.inJoinOrder) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)
                 writer.timestamp("since", unixMs: session.joinedAtUnixMs)

@@ -3,7 +3,10 @@
 /// holding one, so a user costs one allocation fewer.
 extension Array where Element == Session {
     /// The name of the user's most recent session.
-    var latestName: String? { self.max { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) }?.identity.name }
+    var latestName: String? {
+        guard count > 1 else { return first?.identity.name }
+        return self.max { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) }?.identity.name
+    }
 
     /// Sessions by `since`, then id: the same order on every node of a
     /// cluster, whichever session it learned of first.

@@ -5,7 +5,14 @@ public final class Workspace {
     /// Every connected session, for fan-out. Order is not meaningful.
     public private(set) var connectedSessions: [Session] = []
     /// Users with at least one session, grace included.
-    var users: [String: [Session]] = [:]
+    private(set) var users: [String: [Session]] = [:]
+    /// `users`' keys in order, kept once a second welcome asks for them with
+    /// the same users: during a reconnect storm the users stay (their old
+    /// sessions are in grace) and every welcome needs the order, while in a
+    /// join storm each welcome follows a new user and a kept copy would only
+    /// cost memory.
+    private var sortedUserIDsCache: [String]?
+    private var sortedUserIDsWanted = false
     /// Sessions, grace included.
     public private(set) var sessionCount = 0
     /// This node's own sessions, grace included (the rest are other nodes').
@@ -22,6 +29,20 @@ public final class Workspace {
     /// This node's sessions, grace included.
     public var localSessions: [Session] { allSessions.filter { !$0.isRemote } }
 
+    /// The ids of `users`, sorted: the order of every presence list.
+    var sortedUserIDs: [String] {
+        if let sortedUserIDsCache { return sortedUserIDsCache }
+        let sorted = users.keys.sorted()
+        if sortedUserIDsWanted { sortedUserIDsCache = sorted }
+        sortedUserIDsWanted = true
+        return sorted
+    }
+
+    private func usersChanged() {
+        sortedUserIDsCache = nil
+        sortedUserIDsWanted = false
+    }
+
     /// How many sessions (grace included) a user has here.
     public func sessionCount(ofUser userID: String) -> Int { users[userID]?.count ?? 0 }
 
@@ -32,6 +53,7 @@ public final class Workspace {
         let userID = session.identity.userID
         users[userID, default: []].append(session)
         let userSessionCount = users[userID]?.count ?? 0
+        if userSessionCount == 1 { usersChanged() }
         sessionCount += 1
         if session.isRemote { return userSessionCount }
         localSessionCount += 1
@@ -48,7 +70,10 @@ public final class Workspace {
         sessionCount -= 1
         if !session.isRemote { localSessionCount -= 1 }
         let userSessionCount = users[userID]?.count ?? 0
-        if userSessionCount == 0 { users[userID] = nil }
+        if userSessionCount == 0 {
+            users[userID] = nil
+            usersChanged()
+        }
         return userSessionCount
     }
 

@@ -94,6 +94,15 @@ public final class TCPListener: LoopHandleOwner {
 
     // MARK: Accepting
 
+    /// Accepts the peers waiting now, between the loop's own polls: a caller
+    /// busy for a long loop turn (a storm of handshakes) calls it now and then
+    /// so the kernel's listen queue, capped by `net.core.somaxconn`, does not
+    /// overflow meanwhile and drop handshakes (each costs its peer a 1 s SYN
+    /// retransmission). Costs one `accept` call when nobody waits.
+    public func acceptPending() {
+        acceptWaiting(status: 0)
+    }
+
     private func acceptWaiting(status: Int32) {
         guard status == 0, !isClosing else { return }
         while !isClosing {

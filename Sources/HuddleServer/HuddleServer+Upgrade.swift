@@ -91,6 +91,7 @@ extension HuddleServer {
                        response: HTTPResponse, replayFrom: ReplayPosition?) {
         connection.upgrade(to: .huddle, response: response)
         metrics.sessionsOpened += 1
+        acceptDuringLongTurns()
         let (session, resumed, effects) = hub.connect(workspace: workspace, identity: identity, resume: resume,
                                                       attachment: connection, now: now())
         connection.attach(session)
@@ -123,6 +124,16 @@ extension HuddleServer {
 
     private func originAllowed(_ origin: String) -> Bool {
         config.auth.allowedOrigins.contains { $0 == "*" || $0 == origin }
+    }
+
+    /// Every `handshakesPerAccept` sessions opened, takes in the peers waiting
+    /// to be accepted: a loop turn of a thousand handshakes (a reconnect
+    /// storm) lasts long enough for the listen queue to overflow otherwise.
+    private func acceptDuringLongTurns() {
+        handshakesSinceAccept += 1
+        guard handshakesSinceAccept >= Self.handshakesPerAccept else { return }
+        handshakesSinceAccept = 0
+        listener?.acceptPending()
     }
 }
 

@@ -32,9 +32,12 @@ public final class HuddleServer {
     let metrics = ServerMetrics()
     let router: Router<Endpoint>
 
-    private var listener: TCPListener?
+    private(set) var listener: TCPListener?
     /// No HTTP connection can be evicted before then (`makeRoomForHTTPConnection`).
     var noHTTPEvictionBeforeMs: UInt64 = 0
+    /// Sessions opened since the listener last took in waiting peers (`acceptDuringLongTurns`).
+    var handshakesSinceAccept = 0
+    static let handshakesPerAccept = 64
     private var connections: [ObjectIdentifier: Connection] = [:]
     /// Connections not yet upgraded (`limits.max_http_connections`).
     var httpConnections: [ObjectIdentifier: Connection] = [:]
