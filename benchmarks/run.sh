@@ -9,13 +9,13 @@
 # BENCH_TLS=1 serves https/wss with a throw-away self-signed certificate (the
 # openssl CLI) and points the bench at https://, e.g. S1 over TLS:
 #   BENCH_TLS=1 benchmarks/run.sh s1
-# HUDDLE_SERVER runs another build's server under this build's generator, for
+# BENCH_SERVER runs another build's server under this build's generator, for
 # before-and-after figures:
-#   HUDDLE_SERVER=../old/.build/release/huddle benchmarks/run.sh s2
+#   BENCH_SERVER=../old/.build/release/huddle benchmarks/run.sh s2
 set -euo pipefail
 scenario=$1; shift
 huddle=${HUDDLE:-.build/release/huddle}
-server_binary=${HUDDLE_SERVER:-$huddle}
+server_binary=${BENCH_SERVER:-$huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
 # S6 opens 20,000 connections at once. From one address to one address the
