@@ -32,13 +32,14 @@ public final class Session {
     public internal(set) var focus: String?
     /// Always an object.
     public internal(set) var meta: JSONValue = .object([:])
+    /// Position in `workspace.connectedSessions`, for O(1) removal. 32 bits,
+    /// so that it fills the padding after `meta` (see `status`).
+    var connectedIndex: Int32 = -1
     /// When the session joined, Unix ms; a number rather than its ISO-8601
     /// text, which would be one more heap string per idle session.
     public let joinedAtUnixMs: Int64
 
     var state: State = .connected
-    /// Position in `workspace.connectedSessions`, for O(1) removal.
-    var connectedIndex = -1
     /// Typing targets in the order they started.
     var typing: [TypingTarget] = []
     /// Made at the session's first cursor: an idle session pays 8 bytes for it.

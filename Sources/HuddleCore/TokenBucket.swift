@@ -17,8 +17,11 @@ struct TokenBucket {
 
     private var milliTokens: Int64
     private var lastRefill: UInt64
-    private var streakStart: UInt64?
+    /// When the current rejection streak began; `noStreak` outside one (not an
+    /// optional, whose flag would cost every session 8 bytes of padding).
+    private var streakStart = noStreak
     private var lastRejection: UInt64 = 0
+    private static let noStreak = UInt64.max
 
     init(burst: Int, now: UInt64) {
         milliTokens = Int64(burst) * Self.milliPerToken
@@ -37,9 +40,9 @@ struct TokenBucket {
             milliTokens -= Self.milliPerToken
             return .allowed
         }
-        if let start = streakStart, now.elapsed(since: lastRejection) < UInt64(config.streakGapMs) {
+        if streakStart != Self.noStreak, now.elapsed(since: lastRejection) < UInt64(config.streakGapMs) {
             lastRejection = now
-            if now.elapsed(since: start) >= UInt64(config.abuseStreakMs) { return .abusive }
+            if now.elapsed(since: streakStart) >= UInt64(config.abuseStreakMs) { return .abusive }
         } else {
             streakStart = now
             lastRejection = now

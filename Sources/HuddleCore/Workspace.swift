@@ -90,17 +90,17 @@ public final class Workspace {
 
     func markConnected(_ session: Session) {
         guard session.connectedIndex < 0 else { return }
-        session.connectedIndex = connectedSessions.count
+        session.connectedIndex = Int32(connectedSessions.count)
         connectedSessions.append(session)
     }
 
     func markDisconnected(_ session: Session) {
-        let index = session.connectedIndex
+        let index = Int(session.connectedIndex)
         guard index >= 0 else { return }
         let last = connectedSessions.removeLast()
         if last !== session {
             connectedSessions[index] = last
-            last.connectedIndex = index
+            last.connectedIndex = Int32(index)
         }
         session.connectedIndex = -1
     }

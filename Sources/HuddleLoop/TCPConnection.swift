@@ -19,23 +19,24 @@ public final class TCPConnection: LoopHandleOwner {
         case closed
     }
 
+    // The byte-sized fields sit together: every connection carries them, and
+    // scattered between the word-sized ones their padding cost a malloc size class.
     let loop: EventLoop
     let handle: UnsafeMutablePointer<uv_tcp_t>
     var stream: UnsafeMutablePointer<uv_stream_t> { LoopHandle.stream(handle) }
     var state = State.open
-    private var closeError: LoopError?
     private var isReading = false
-    /// Set while `connect` has not completed; reported if the handle closes first.
-    private var connectCompletion: ((Result<TCPConnection, LoopError>) -> Void)?
-
     // Write state, see TCPConnection+Writing.swift.
-    var queued: [OutboundBuffer] = []
-    var queuedBytes = 0
-    var inFlightBytes = 0
     var isScheduledForFlush = false
     /// In the scheduler's batch, waiting for the batch delay to end.
     var isWaitingForBatch = false
     var isShutdownStarted = false
+    private var closeError: LoopError?
+    /// Set while `connect` has not completed; reported if the handle closes first.
+    private var connectCompletion: ((Result<TCPConnection, LoopError>) -> Void)?
+    var queued: [OutboundBuffer] = []
+    var queuedBytes = 0
+    var inFlightBytes = 0
     /// Set by `closeLingering`: bounds the wait for the peer's end of stream.
     var lingerTimer: LoopTimer?
     /// TLS, when the listener serves it: set before `startReading`.
