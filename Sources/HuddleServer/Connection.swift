@@ -23,9 +23,6 @@ final class Connection {
     private var closeHandshakeTimer: LoopTimer?
     /// RFC 6455 §7.1.1: the server closes TCP once the peer's close arrives; this bounds the wait.
     static let closeHandshakeTimeoutMs: UInt64 = 2000
-    var replaysInFlight = 0
-    /// Plugin requests sent to the store and not answered yet (`limits.max_pending_requests`).
-    var pluginRequestsPending = 0
     var heldDuringReplay: [HeldMessage] = []
     private var reader: MessageReader?
     private(set) var phase = Phase.http
@@ -36,6 +33,9 @@ final class Connection {
     private var countsAsSession = false
     /// The core still counts this connection's session as connected.
     private var sessionLive = false
+    var replaysInFlight: Int32 = 0
+    /// Plugin requests sent to the store and not answered yet (`limits.max_pending_requests`).
+    var pluginRequestsPending: Int32 = 0
 
     init(tcp: TCPConnection, server: HuddleServer) {
         self.tcp = tcp

@@ -18,7 +18,7 @@ extension HuddleServer {
             return
         }
         guard let connection = session.connection else { return }
-        guard connection.pluginRequestsPending < config.limits.maxPendingRequests else {
+        guard Int(connection.pluginRequestsPending) < config.limits.maxPendingRequests else {
             send(Self.tooManyPending(id: call.id, limit: config.limits.maxPendingRequests), to: session)
             return
         }
