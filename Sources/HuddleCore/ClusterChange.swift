@@ -6,7 +6,7 @@ public enum ClusterChange {
     case joined(Session)
     /// A session in grace was resumed here (it may have been another node's).
     case resumed(Session)
-    /// Status, focus or meta changed.
+    /// Status, focus or meta changed, or a token refresh brought a new role or name.
     case updated(Session)
     /// The connection ended without `leave`; the session leaves at `untilUnixMs` unless resumed.
     case grace(Session, reason: LeaveReason, untilUnixMs: Int64)

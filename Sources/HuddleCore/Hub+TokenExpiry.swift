@@ -59,10 +59,14 @@ extension Hub {
     /// A refresh the server verified (same user, workspace still allowed):
     /// the new role applies to every later request, the deadlines move to
     /// the new `exp`, and the `ack` carries it (Unix seconds, `null` for none).
+    /// The other nodes of a cluster learn a new role or name, which their
+    /// session lists show.
     public func tokenRefreshed(_ session: Session, id: JSONValue?, identity: Identity, now: Now) -> [Effect] {
         guard session.isConnected, identity.userID == session.identity.userID else { return [] }
+        let shownChanged = identity.role != session.identity.role || identity.name != session.identity.name
         session.identity = identity
         var effects: [Effect] = []
+        if config.clustered && shownChanged { effects.append(.cluster(.updated(session))) }
         var writer = MessageWriter(type: "ack")
         writer.valueIfPresent("id", id)
         writer.value("exp", identity.tokenExpiresAtUnixMs.map { .int(Int($0 / 1000)) } ?? .null)

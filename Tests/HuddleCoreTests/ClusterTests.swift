@@ -160,6 +160,18 @@ private final class TwoNodes {
     #expect(nodes.b.hub.workspace("acme") == nil)
 }
 
+@Test func aRoleChangedByARefreshReachesTheOtherNodes() throws {
+    let nodes = TwoNodes()
+    let alice = nodes.a.connect("alice", role: "editor")
+    nodes.b.connect("bob")
+    nodes.pump()
+    nodes.a.refreshed(alice, id: 1, as: nodes.a.identity("alice", role: "viewer"))
+    nodes.pump()
+    let onB = try JSONParser.parse(nodes.b.hub.sessionsDocument(workspace: "acme"))
+    let aliceOnB = onB["sessions"]?.arrayValue?.first { $0["session"] == .string(alice.id) }
+    #expect(aliceOnB?["role"] == "viewer")
+}
+
 @Test func outsideAClusterNoClusterEffectIsMade() {
     let harness = CoreHarness()
     let alice = harness.connect("alice")
