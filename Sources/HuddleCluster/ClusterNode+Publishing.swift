@@ -37,8 +37,11 @@ extension ClusterNode {
     }
 
     /// A durable event this node committed, for the other nodes' sessions.
-    public func publishEvent(workspace: String, seq: Int, message: [UInt8]) {
+    public func publishEvent(workspace: String, seq: Int, type: String, message: [UInt8]) {
+        // `seq`, the event's type (for the receivers' metrics) and the message, a line each.
         var body = Array(String(seq).utf8)
+        body.append(UInt8(ascii: "\n"))
+        body.append(contentsOf: type.utf8)
         body.append(UInt8(ascii: "\n"))
         body.append(contentsOf: message)
         send(.event, body, to: workspace)

@@ -29,10 +29,9 @@ extension ClusterNode {
         case .app:
             apply(hub.remoteBroadcast(workspace: workspace, type: "app", message: Array(message.body), droppable: false))
         case .event:
-            guard let newline = message.body.firstIndex(of: UInt8(ascii: "\n")),
-                  let seq = Int(String(decoding: UnsafeRawBufferPointer(rebasing: message.body[..<newline]), as: UTF8.self))
-            else { return }
-            onEvent(workspace, seq, Array(message.body[(newline + 1)...]))
+            let lines = message.body.split(separator: UInt8(ascii: "\n"), maxSplits: 2, omittingEmptySubsequences: false)
+            guard lines.count == 3, let seq = Int(String(decoding: lines[0], as: UTF8.self)) else { return }
+            onEvent(workspace, seq, String(decoding: lines[1], as: UTF8.self), Array(lines[2]))
         case .snapshot:
             guard let body = try? JSONParser.parse(message.body), case .array(let entries)? = body["sessions"] else { return }
             unconfirmed[node]?.workspaces.remove(workspace)

@@ -62,8 +62,8 @@ public final class ClusterNode {
     /// Carries out what the hub decided on remote input.
     public var apply: ([Effect]) -> Void = { _ in }
     public var now: () -> Now
-    /// A durable event another node committed: (workspace, seq, the event message).
-    public var onEvent: (String, Int, [UInt8]) -> Void = { _, _, _ in }
+    /// A durable event another node committed: (workspace, seq, its type, the event message).
+    public var onEvent: (String, Int, String, [UInt8]) -> Void = { _, _, _, _ in }
     /// After an outage: the workspaces whose events others may have written meanwhile.
     public var onReconnect: ([String]) -> Void = { _ in }
     public var log: (String) -> Void = { _ in }

@@ -23,9 +23,9 @@ extension HuddleServer {
                                                batchMs: config.server.relayBatchMs),
                                now: { [unowned self] in self.now() })
         node.apply = { [unowned self] effects in self.apply(effects) }
-        node.onEvent = { [unowned self] workspace, seq, message in
+        node.onEvent = { [unowned self] workspace, seq, type, message in
             self.events.accept(workspace: workspace, .init(seq: seq, deliver: {
-                self.deliverDurable(workspace: workspace, seq: seq, type: "event", message: message)
+                self.deliverDurable(workspace: workspace, seq: seq, type: type, message: message)
             }, then: nil))
         }
         node.onReconnect = { [unowned self] workspaces in

@@ -99,7 +99,7 @@ extension HuddleServer {
             switch reply {
             case .committed(let event):
                 self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)
-                self.cluster?.publishEvent(workspace: event.workspace, seq: event.seq, message: event.message)
+                self.cluster?.publishEvent(workspace: event.workspace, seq: event.seq, type: event.type, message: event.message)
                 // The ack follows the event, which may wait for an earlier one another node committed.
                 self.events.accept(workspace: event.workspace, .init(seq: event.seq, deliver: {
                     self.deliverDurable(workspace: event.workspace, seq: event.seq, type: event.type, message: event.message)

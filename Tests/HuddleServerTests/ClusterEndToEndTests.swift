@@ -73,6 +73,11 @@ struct ClusterEndToEndTests {
             }
             #expect(seqs == Array(1...(2 * perWriter)))
         }
+        for node in cluster.nodes {
+            // Counted once per broadcast under its own type, whichever node committed it.
+            #expect(try node.metric(#"huddle_messages_out_total{type="notes.added"}"#) == 2 * perWriter)
+            #expect(try node.metric(#"huddle_messages_out_total{type="event"}"#) == nil)
+        }
     }
 
     @Test func aSessionDroppedOnOneNodeResumesOnAnotherWithNoLeaveAndNoJoin() throws {
