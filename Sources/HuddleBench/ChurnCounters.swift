@@ -5,7 +5,6 @@ public struct ChurnCounters: Sendable {
     public var cleanCloses = 0
     public var drops = 0
     public var failures = FailureLog()
-    public var serverCloses = 0
     public var cursorsSent = 0
     public var relaysReceived = 0
     public var writesSent = 0

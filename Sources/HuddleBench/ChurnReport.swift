@@ -45,7 +45,7 @@ public struct ChurnReport {
             ("notes sent / acked / refused", "\(counters.writesSent) / \(counters.writesAcked) / \(counters.writeErrors)"),
             ("acked writes lost", "\(counters.ackedWritesLost)"),
             ("ghost or missing presence sessions", "\(counters.ghostSessions)"),
-            ("server closes", "\(counters.serverCloses)"),
+            ("server closes", "\(counters.failures.serverCloses)"),
             ("failures", "\(counters.failures.count)"),
         ]
         let width = rows.map(\.0.count).max() ?? 0
@@ -77,7 +77,7 @@ public struct ChurnReport {
             "cursors_sent": .int(counters.cursorsSent), "relays_received": .int(counters.relaysReceived),
             "writes_sent": .int(counters.writesSent), "writes_acked": .int(counters.writesAcked),
             "write_errors": .int(counters.writeErrors), "acked_writes_lost": .int(counters.ackedWritesLost),
-            "ghost_sessions": .int(counters.ghostSessions), "server_closes": .int(counters.serverCloses),
+            "ghost_sessions": .int(counters.ghostSessions), "server_closes": .int(counters.failures.serverCloses),
             "failures": .int(counters.failures.count),
             "failure_reasons": .array(counters.failures.reasons.map(JSONValue.string)),
             "check_problems": .array(counters.checkProblems.map(JSONValue.string)),

@@ -108,7 +108,6 @@ public final class ChurnRun: BenchSessionOwner {
     }
 
     func sessionClosedByServer(_ session: BenchSession, code: UInt16?, reason: String) {
-        counters.serverCloses += 1
         counters.failures.noteServerClose(code: code, reason: reason)
     }
 

@@ -5,6 +5,8 @@ public struct FailureLog: Sendable {
 
     public private(set) var count = 0
     public private(set) var reasons: [String] = []
+    /// Close frames the generator did not ask for (each also a failure).
+    public private(set) var serverCloses = 0
 
     mutating func note(_ reason: String) {
         count += 1
@@ -13,6 +15,7 @@ public struct FailureLog: Sendable {
 
     /// A close frame the generator did not ask for.
     mutating func noteServerClose(code: UInt16?, reason: String) {
+        serverCloses += 1
         note("server closed \(code.map(String.init) ?? "-") \(reason)")
     }
 }

@@ -46,7 +46,6 @@ public struct StormCounters: Sendable {
     public var serverEvictions: Int?
     public var serverShed: Int?
     public var failures = FailureLog()
-    public var serverCloses = 0
     /// From the drop until every session had converged.
     public var untilConverged = PresenceTally()
     /// From convergence to the end of the settle period (the grace leaves).

@@ -85,7 +85,7 @@ public struct StormReport {
             ("listen_overflows", "kernel: listen queue overflows (machine-wide)", counters.listenQueue.map { Double($0.listenOverflows) }, 0),
             ("syn_retransmits", "kernel: SYN retransmits (machine-wide)", counters.listenQueue.map { Double($0.synRetransmits) }, 0),
             ("failures", "failures", Double(counters.failures.count), 0),
-            ("server_closes", "server closes", Double(counters.serverCloses), 0),
+            ("server_closes", "server closes", Double(counters.failures.serverCloses), 0),
             ("all_welcomed_seconds", "time to every welcome (s)", allWelcomedSeconds, 3),
             ("converged_seconds", "time to presence converged (s)", convergedSeconds, 3),
             ("connects_per_second", "connects/s (first reconnect → last welcome)", connectsPerSecond, 0),

@@ -303,7 +303,6 @@ public final class StormRun: BenchSessionOwner {
     }
 
     func sessionClosedByServer(_ session: BenchSession, code: UInt16?, reason: String) {
-        counters.serverCloses += 1
         counters.failures.noteServerClose(code: code, reason: reason)
     }
 
