@@ -112,6 +112,7 @@ public final class HuddleServer {
         webhooks = WebhookSender(settings: config.webhooks, loop: loop, deliver: { replies.send($0) },
                                  log: { webhookLogger.error("\($0)") })
         router = Endpoint.router(echoEnabled: config.diagnostics.echo)
+        WebSocketHandshake.prepare()
         startedAtMs = loop.nowMs
         events = EventSequencer(latest: store.initialSeqs) { [unowned self] workspace, seq in
             self.scheduleGapFill(workspace, after: seq)

@@ -12,6 +12,16 @@ public enum WebSocketHandshake {
     private static let acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
     private static let keyByteCount = 16
     private static let sha1ByteCount = 20
+    /// Fetched once: OpenSSL 3 otherwise looks SHA-1 up in its provider on
+    /// every handshake.
+    private static let sha1 = EVP_MD_fetch(nil, "SHA1", nil)
+
+    /// Loads OpenSSL's SHA-1 now rather than in the first client's
+    /// handshake: the provider's setup and the ~2 MB of libcrypto it pages in
+    /// are a once-per-process cost, not part of any session's.
+    public static func prepare() {
+        precondition(sha1 != nil, "OpenSSL has no SHA-1")
+    }
 
     /// `Sec-WebSocket-Accept` for a client's `Sec-WebSocket-Key`:
     /// base64(SHA-1(key + GUID)).
@@ -19,7 +29,7 @@ public enum WebSocketHandshake {
         let input = Array((key + acceptGUID).utf8)
         var digest = [UInt8](repeating: 0, count: sha1ByteCount)
         var digestLength: UInt32 = 0
-        let digested = EVP_Digest(input, input.count, &digest, &digestLength, EVP_sha1(), nil)
+        let digested = EVP_Digest(input, input.count, &digest, &digestLength, sha1, nil)
         precondition(digested == 1 && digestLength == sha1ByteCount, "OpenSSL SHA-1 failed")
         // base64 of 20 bytes is 28 characters, plus the NUL EVP_EncodeBlock writes.
         var encoded = [UInt8](repeating: 0, count: 4 * ((sha1ByteCount + 2) / 3) + 1)
