@@ -37,7 +37,7 @@ extension Hub {
             // This node's session, resumed on another node: only one in grace
             // changes hands; a connected one stays where it is.
             guard session.isInGrace else { return [] }
-            session.graceGeneration = nextGeneration()
+            session.graceGeneration &+= 1
             session.workspace.changeOwner(of: session, to: node)
             if session.workspace.localSessionCount == 0 { effects.append(.cluster(.vacated(session.workspace))) }
         } else {
@@ -47,7 +47,7 @@ extension Hub {
         if let grace = remote.grace {
             enterRemoteGrace(session, grace, now: now, into: &effects)
         } else {
-            session.graceGeneration = nextGeneration()
+            session.graceGeneration &+= 1
             session.state = .remote
         }
         if session.status != remote.status || session.focus != remote.focus || session.meta != remote.meta {

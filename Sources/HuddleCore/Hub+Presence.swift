@@ -140,11 +140,9 @@ extension Hub {
     /// user id, each with their sessions in join order (`since`, then id),
     /// so every node of a cluster writes the same list.
     private func writePresenceUsers(of workspace: Workspace?, as key: String, into writer: inout MessageWriter) {
-        let userIDs = workspace?.sortedUserIDs ?? []
-        writer.objects(key, userIDs) { writer, userID in
-            let sessions = workspace?.users[userID] ?? []
-            writer.string("user", userID)
-            writer.string("name", sessions.latestName ?? userID)
+        writer.objects(key, workspace?.users ?? []) { writer, sessions in
+            writer.string("user", sessions.userID)
+            writer.string("name", sessions.latestName)
             writer.objects("sessions", sessions.inJoinOrder) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)

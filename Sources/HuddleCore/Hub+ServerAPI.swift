@@ -52,8 +52,8 @@ extension Hub {
     public func sessionsDocument(workspace id: String) -> [UInt8] {
         var writer = MessageWriter()
         writer.string("workspace", id)
-        let users = workspace(id)?.users.sorted { $0.key < $1.key } ?? []
-        writer.objects("sessions", users.flatMap(\.value.inJoinOrder)) { writer, session in
+        let users = workspace(id)?.users ?? []
+        writer.objects("sessions", users.flatMap(\.inJoinOrder)) { writer, session in
             writer.string("session", session.id)
             writer.string("user", session.identity.userID)
             writer.string("name", session.identity.name)

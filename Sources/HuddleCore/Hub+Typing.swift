@@ -95,7 +95,7 @@ extension Hub {
     /// What the workspace's sessions (this node's and the others') are typing, for `welcome`.
     func typingSnapshot(of workspace: Workspace) -> JSONValue {
         var entries: [JSONValue] = []
-        for sessions in workspace.users.values {
+        for sessions in workspace.users {
             for session in sessions {
                 for typing in session.typing {
                     entries.append(["user": .string(session.identity.userID), "session": .string(session.id),

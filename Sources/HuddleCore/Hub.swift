@@ -107,7 +107,7 @@ public final class Hub {
     }
 
     func startGrace(of session: Session, deadline: UInt64, reason: LeaveReason) {
-        session.graceGeneration = nextGeneration()
+        session.graceGeneration &+= 1
         session.state = .grace(deadline: deadline, reason: reason)
         deadlines.push(.graceEnd(session, generation: session.graceGeneration), at: deadline)
     }

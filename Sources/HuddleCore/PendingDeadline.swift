@@ -3,7 +3,7 @@
 /// and dropped, so cancelling never searches the queue.
 enum PendingDeadline {
     /// A session's grace period ends: it leaves.
-    case graceEnd(Session, generation: UInt64)
+    case graceEnd(Session, generation: UInt32)
     /// A typing target expires unless it was refreshed (then it is re-armed).
     case typingExpiry(Session, generation: UInt64)
     /// A cursor window closes with a trailing cursor to relay.

@@ -40,13 +40,16 @@ public final class Session {
     public let joinedAtUnixMs: Int64
 
     var state: State = .connected
+    /// Tells a current grace deadline from one a resume cancelled: counts
+    /// this session's graces, wrapping. 32 bits, right after `state`, fill
+    /// its padding; a stale deadline lives one grace period, far less than
+    /// 2³² graces.
+    var graceGeneration: UInt32 = 0
     /// Typing targets in the order they started.
     var typing: [TypingTarget] = []
     /// Made at the session's first cursor: an idle session pays 8 bytes for it.
     var cursor: CursorThrottle?
     var bucket: TokenBucket
-    /// Tells a current grace deadline from one a resume cancelled.
-    var graceGeneration: UInt64 = 0
     /// When the token runs out, and when `auth.expiring` is due; `nil` with no `exp`.
     var tokenDeadlines: TokenDeadlines?
 

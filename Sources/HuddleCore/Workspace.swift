@@ -1,18 +1,17 @@
-/// The sessions of one workspace. Every change is O(1) in its size (a user's
-/// own sessions, a handful of tabs, are scanned linearly).
+/// The sessions of one workspace. A session's change is O(1) in the
+/// workspace's size, but for a user's first join or last leave: a binary
+/// search and a move of the pointers after it. A user's own sessions, a
+/// handful of tabs, are scanned linearly.
 public final class Workspace {
     public let id: String
     /// Every connected session, for fan-out. Order is not meaningful.
     public private(set) var connectedSessions: [Session] = []
-    /// Users with at least one session, grace included.
-    private(set) var users: [String: [Session]] = [:]
-    /// `users`' keys in order, kept once a second welcome asks for them with
-    /// the same users: during a reconnect storm the users stay (their old
-    /// sessions are in grace) and every welcome needs the order, while in a
-    /// join storm each welcome follows a new user and a kept copy would only
-    /// cost memory.
-    private var sortedUserIDsCache: [String]?
-    private var sortedUserIDsWanted = false
+    /// Users with at least one session, grace included, sorted by user id
+    /// (the order of every presence list) and found by binary search. A
+    /// pointer per user: a dictionary cost 24 bytes a bucket, and twice the
+    /// buckets at some sizes (61 bytes a user in a workspace of 100), and its
+    /// keys had to be sorted for every welcome.
+    private(set) var users: [UserSessions] = []
     /// Sessions, grace included.
     public private(set) var sessionCount = 0
     /// This node's own sessions, grace included (the rest are other nodes').
@@ -24,36 +23,40 @@ public final class Workspace {
     public var userCount: Int { users.count }
 
     /// Every session, grace and other nodes' included.
-    public var allSessions: [Session] { users.values.flatMap { $0 } }
+    public var allSessions: [Session] { users.flatMap { $0 } }
 
     /// This node's sessions, grace included.
     public var localSessions: [Session] { allSessions.filter { !$0.isRemote } }
 
-    /// The ids of `users`, sorted: the order of every presence list.
-    var sortedUserIDs: [String] {
-        if let sortedUserIDsCache { return sortedUserIDsCache }
-        let sorted = users.keys.sorted()
-        if sortedUserIDsWanted { sortedUserIDsCache = sorted }
-        sortedUserIDsWanted = true
-        return sorted
-    }
-
-    private func usersChanged() {
-        sortedUserIDsCache = nil
-        sortedUserIDsWanted = false
-    }
-
     /// How many sessions (grace included) a user has here.
-    public func sessionCount(ofUser userID: String) -> Int { users[userID]?.count ?? 0 }
+    public func sessionCount(ofUser userID: String) -> Int {
+        let (index, found) = position(of: userID)
+        return found ? users[index].count : 0
+    }
+
+    /// Where `userID`'s sessions are in `users`, or where they would go.
+    private func position(of userID: String) -> (index: Int, found: Bool) {
+        var low = 0
+        var high = users.count
+        while low < high {
+            let middle = (low + high) / 2
+            if users[middle].userID < userID { low = middle + 1 } else { high = middle }
+        }
+        return (low, low < users.count && users[low].userID == userID)
+    }
 
     // MARK: Membership
 
     /// Adds a new session (connected); returns the user's session count after it.
     func add(_ session: Session) -> Int {
         let userID = session.identity.userID
-        users[userID, default: []].append(session)
-        let userSessionCount = users[userID]?.count ?? 0
-        if userSessionCount == 1 { usersChanged() }
+        let (index, found) = position(of: userID)
+        if found {
+            users[index].append(session)
+        } else {
+            users.insert(.one(session), at: index)
+        }
+        let userSessionCount = users[index].count
         sessionCount += 1
         if session.isRemote { return userSessionCount }
         localSessionCount += 1
@@ -65,16 +68,16 @@ public final class Workspace {
     func remove(_ session: Session) -> Int {
         markDisconnected(session)
         let userID = session.identity.userID
-        guard let index = users[userID]?.firstIndex(where: { $0 === session }) else { return 0 }
-        users[userID]?.remove(at: index)
+        let (index, found) = position(of: userID)
+        guard found, users[index].contains(where: { $0 === session }) else { return 0 }
         sessionCount -= 1
         if !session.isRemote { localSessionCount -= 1 }
-        let userSessionCount = users[userID]?.count ?? 0
-        if userSessionCount == 0 {
-            users[userID] = nil
-            usersChanged()
+        guard let remaining = users[index].removing(session) else {
+            users.remove(at: index)
+            return 0
         }
-        return userSessionCount
+        users[index] = remaining
+        return remaining.count
     }
 
     /// A session changes hands between this node and another (a resume on

@@ -39,6 +39,32 @@ import Testing
     #expect(alice?["sessions"]?.arrayValue?.map { $0["session"] } == [.string(tabs[3].id)])
 }
 
+@Test func presenceListsUsersByIDWithTheirTabsAsTheyComeAndGo() throws {
+    let harness = CoreHarness()
+    var generator = SystemRandomNumberGenerator()
+    var open: [String: [Session]] = [:]
+    for step in 0..<400 {
+        let user = "u\(Int.random(in: 0..<40, using: &generator))"
+        if let tabs = open[user], !tabs.isEmpty, Bool.random(using: &generator) {
+            let tab = tabs.randomElement(using: &generator)!
+            harness.send(#"{"type":"leave"}"#, from: tab)
+            open[user] = tabs.filter { $0 !== tab }
+        } else {
+            harness.setClock(UInt64(step))
+            open[user, default: []].append(harness.connect(user))
+        }
+    }
+
+    let expected = open.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+    let users = (try JSONParser.parse(harness.hub.presenceDocument(workspace: "acme")))["users"]?.arrayValue ?? []
+    #expect(users.compactMap { $0["user"]?.stringValue } == expected.map(\.key))
+    #expect(users.map { $0["sessions"]?.arrayValue?.compactMap { $0["session"]?.stringValue } }
+        == expected.map { $0.value.map(\.id) })
+    for (user, tabs) in expected {
+        #expect(harness.hub.workspace("acme")?.sessionCount(ofUser: user) == tabs.count)
+    }
+}
+
 @Test func reloadInsideGraceResumesWithoutLeaveOrJoin() {
     let harness = CoreHarness()
     let bob = harness.connect("bob")
