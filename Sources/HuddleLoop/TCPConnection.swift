@@ -32,8 +32,6 @@ public final class TCPConnection: LoopHandleOwner {
     var isWaitingForBatch = false
     var isShutdownStarted = false
     private var closeError: LoopError?
-    /// Set while `connect` has not completed; reported if the handle closes first.
-    private var connectCompletion: ((Result<TCPConnection, LoopError>) -> Void)?
     var queued: [OutboundBuffer] = []
     var queuedBytes = 0
     var inFlightBytes = 0
@@ -51,7 +49,8 @@ public final class TCPConnection: LoopHandleOwner {
     public var onRead: ((UnsafeMutableRawBufferPointer) -> Void)?
 
     /// Called exactly once, after the handle is closed: `nil` for end of
-    /// stream or a local close, the error otherwise.
+    /// stream or a local close, the error otherwise. While `connect` is under
+    /// way it reports the attempt's failure instead.
     public var onClose: ((LoopError?) -> Void)?
 
     init(loop: EventLoop) throws(LoopError) {
@@ -80,40 +79,44 @@ public final class TCPConnection: LoopHandleOwner {
             completion(.failure(error))
             return
         }
-        connection.connectCompletion = completion
+        // No field of its own for the completion: every connection would carry
+        // it, and until the connect completes nobody else can have set onClose.
+        connection.onClose = { error in completion(.failure(error ?? LoopError(code: UV_ECANCELED.rawValue))) }
         SocketAddress.resolve(host: host, port: port, loop: loop) { resolved in
             switch resolved {
             case .success(let address):
-                connection.connect(to: address)
+                connection.connect(to: address, completion: completion)
             case .failure(let error):
                 connection.closeNow(error: error)
             }
         }
     }
 
-    private func connect(to address: SocketAddress) {
+    private func connect(to address: SocketAddress, completion: @escaping (Result<TCPConnection, LoopError>) -> Void) {
         // Closed while the name was being looked up: the close reports it.
         guard state == .open else { return }
         let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
+        request.pointee.data = Unmanaged.passRetained(PendingConnect(completion)).toOpaque()
         let status = address.withSockaddr { sockaddr in
             uv_tcp_connect(request, handle, sockaddr) { request, status in
                 guard let request else { return }
                 let stream = request.pointee.handle
+                let pending = Unmanaged<PendingConnect>.fromOpaque(request.pointee.data).takeRetainedValue()
                 request.deallocate()
-                LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status)
+                LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status, completion: pending.completion)
             }
         }
         if status < 0 {
+            Unmanaged<PendingConnect>.fromOpaque(request.pointee.data).release()
             request.deallocate()
             closeNow(error: LoopError(code: status))
         }
     }
 
-    private func didConnect(status: Int32) {
+    private func didConnect(status: Int32, completion: (Result<TCPConnection, LoopError>) -> Void) {
         if status == 0 {
-            let completion = connectCompletion
-            connectCompletion = nil
-            completion?(.success(self))
+            onClose = nil
+            completion(.success(self))
         } else if status != UV_ECANCELED.rawValue {
             // Cancelled means close() got here first and already reports it.
             closeNow(error: LoopError(code: status))
@@ -197,15 +200,9 @@ public final class TCPConnection: LoopHandleOwner {
         lingerTimer?.close()
         lingerTimer = nil
         let onClose = self.onClose
-        let connectCompletion = self.connectCompletion
         self.onClose = nil
         self.onRead = nil
-        self.connectCompletion = nil
-        if let connectCompletion {
-            connectCompletion(.failure(closeError ?? LoopError(code: UV_ECANCELED.rawValue)))
-        } else {
-            onClose?(closeError)
-        }
+        onClose?(closeError)
     }
 
     // MARK: Socket options and addresses
@@ -229,5 +226,14 @@ public final class TCPConnection: LoopHandleOwner {
     private var peerSocketAddress: SocketAddress? {
         guard state == .open || state == .draining else { return nil }
         return try? SocketAddress { uv_tcp_getpeername(handle, $0, $1) }
+    }
+}
+
+/// The completion of a connect attempt, carried in the request's `data`.
+private final class PendingConnect {
+    let completion: (Result<TCPConnection, LoopError>) -> Void
+
+    init(_ completion: @escaping (Result<TCPConnection, LoopError>) -> Void) {
+        self.completion = completion
     }
 }

@@ -19,7 +19,9 @@ public struct MessageReader {
     private var messageBuffer: [UInt8] = []
     /// A control frame whose payload is split across reads (at most 125 bytes).
     private var controlBuffer: [UInt8] = []
-    private var failure: WebSocketProtocolError?
+    /// Boxed: an error ends the connection, so all but a dying reader would
+    /// carry its 24 bytes (a code and a reason) for nothing.
+    private var failure: Failure?
     /// The frame whose payload is arriving across reads or being reassembled.
     private var pendingFrame: PendingFrame?
 
@@ -32,6 +34,11 @@ public struct MessageReader {
     /// Above this, the reassembly buffer is released after each message rather
     /// than kept, so an idle session does not hold a large message's memory.
     private static let retainedBufferCapacity = 4096
+
+    private final class Failure {
+        let error: WebSocketProtocolError
+        init(error: WebSocketProtocolError) { self.error = error }
+    }
 
     private struct PendingFrame {
         let header: FrameHeader
@@ -51,11 +58,11 @@ public struct MessageReader {
     /// error the reader is dead: every later call throws the same error.
     public mutating func read(_ bytes: UnsafeMutableRawBufferPointer,
                               onMessage: (WebSocketMessage) -> Void) throws(WebSocketProtocolError) {
-        if let failure { throw failure }
+        if let failure { throw failure.error }
         do {
             try consume(bytes, onMessage: onMessage)
         } catch {
-            failure = error
+            failure = Failure(error: error)
             throw error
         }
     }
