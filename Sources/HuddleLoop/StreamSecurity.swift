@@ -7,6 +7,8 @@ public protocol StreamSecurity: AnyObject {
     /// Bytes from the peer; the application bytes they carried (maybe none),
     /// or `nil` when the stream is broken and the connection must close.
     func received(_ bytes: UnsafeRawBufferPointer) -> [UInt8]?
+    /// Why `received` answered `nil`, for the log; `nil` while the stream works.
+    var failure: String? { get }
     /// Application bytes to send, in order.
     func send(_ bytes: UnsafeRawBufferPointer)
     /// Ends the stream (TLS: close_notify); later sends are dropped.

@@ -264,6 +264,7 @@ final class Connection {
     }
 
     private func closed() {
+        if let failure = tcp.security?.failure { server.tlsStreamFailed(failure) }
         closeHandshakeTimer?.close()
         closeHandshakeTimer = nil
         http?.timer.close()

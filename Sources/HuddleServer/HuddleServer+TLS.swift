@@ -11,4 +11,11 @@ extension HuddleServer {
             logger.error("tls reload refused; keeping the previous certificate and key", metadata: ["reason": "\(error)"])
         }
     }
+
+    /// A TLS connection closed because its stream broke: counted, and logged
+    /// at debug (scanners and plain-HTTP clients do it all day).
+    func tlsStreamFailed(_ reason: String) {
+        metrics.tlsFailures += 1
+        logger.debug("tls connection closed", metadata: ["reason": "\(reason)"])
+    }
 }

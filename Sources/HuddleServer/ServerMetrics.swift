@@ -12,6 +12,7 @@ final class ServerMetrics {
     var connectionsShed = 0
     var httpConnectionsEvicted = 0
     var httpConnectionsOverLimit = 0
+    var tlsFailures = 0
     var requestTimeouts = 0
     var idleTimeouts = 0
     var httpRequests = 0
@@ -46,6 +47,7 @@ final class ServerMetrics {
         let storageHealthy: Bool
         /// `nil` outside cluster mode.
         let clusterConnected: Bool?
+        let tlsEnabled: Bool
         /// `nil` without webhooks.
         let webhooks: (queued: Int, sent: Int, dropped: Int, failedAttempts: Int)?
     }
@@ -70,6 +72,11 @@ final class ServerMetrics {
         if let connected = gauges.clusterConnected {
             metric("huddle_cluster_connected", "gauge", "1 while this node's link to Redis (the cluster) is up.",
                    [("", connected ? "1" : "0")])
+        }
+        if gauges.tlsEnabled {
+            metric("huddle_tls_failures_total", "counter",
+                   "TLS connections closed because the handshake failed or a record was bad; the debug log says why.",
+                   [("", "\(tlsFailures)")])
         }
         metric("huddle_http_connections", "gauge", "Connections not yet upgraded to WebSocket.", [("", "\(gauges.httpConnections)")])
         metric("huddle_connections_accepted_total", "counter", "TCP connections accepted.", [("", "\(connectionsAccepted)")])

@@ -24,6 +24,7 @@ public final class TLSStream: StreamSecurity {
     /// (one encryption, one header and tag) per flush instead of one per
     /// message. It also holds what a client sends before its handshake ends.
     private var unsealed: [UInt8] = []
+    public private(set) var failure: String?
 
     /// A stream on the side `context` is for; a client sends `serverName`
     /// (a host name, not an IP address) as SNI.
@@ -56,7 +57,9 @@ public final class TLSStream: StreamSecurity {
     }
 
     public func received(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard BIO_write(incoming, bytes.baseAddress, Int32(bytes.count)) == Int32(bytes.count) else { return nil }
+        guard BIO_write(incoming, bytes.baseAddress, Int32(bytes.count)) == Int32(bytes.count) else {
+            return broken(reason: "out of memory for incoming records")
+        }
         var plaintext: [UInt8] = []
         while true {
             var count: Int32 = 0
@@ -76,11 +79,20 @@ public final class TLSStream: StreamSecurity {
             case SSL_ERROR_ZERO_RETURN:
                 // The peer's close_notify: what came before it still counts.
                 return plaintext
-            default:
+            case let error:
+                // OpenSSL's reason: a client's alert ("tlsv1 alert unknown ca":
+                // it does not trust the certificate), "wrong version number"
+                // (plain HTTP), "no shared cipher", "unsupported protocol".
+                let reason = ERR_reason_error_string(ERR_peek_error()).map { String(cString: $0) } ?? "SSL error \(error)"
                 ERR_clear_error()
-                return nil
+                return broken(reason: reason)
             }
         }
+    }
+
+    private func broken(reason: String) -> [UInt8]? {
+        failure = (isEstablished ? "TLS stream broken: " : "TLS handshake failed: ") + reason
+        return nil
     }
 
     public func send(_ bytes: UnsafeRawBufferPointer) {

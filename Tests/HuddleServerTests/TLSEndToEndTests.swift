@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    @Test func aFailedHandshakeIsCountedAndTheDebugLogSaysWhy() throws {
+        let server = try ServerProcess(environment: ["HUDDLE_TLS_CERT_FILE": pair.certificate, "HUDDLE_TLS_KEY_FILE": pair.key,
+                                                     "HUDDLE_LOG_LEVEL": "debug"])
+        _ = try? HTTPTestClient.request(port: server.port, method: "GET", path: "/healthz", timeout: 5)
+        // Trusts only the system's CAs: it rejects the self-signed certificate with an alert.
+        let distrustful = try TLSClientProcess(port: server.port, trusting: [])
+        #expect(try distrustful.send("get /healthz").hasPrefix("failed SSLCertVerificationError"))
+
+        let client = try TLSClientProcess(port: server.port, trusting: [pair.certificate])
+        #expect(try client.send("metric huddle_tls_failures_total") == "2")
+        let log = server.standardError()
+        #expect(log.contains("TLS handshake failed: http request"), "\(log)")
+        #expect(log.contains("TLS handshake failed: tlsv1 alert unknown ca"), "\(log)")
+    }
+
     @Test func anExpiredOrMismatchedPairStopsTheStartAndSaysWhy() throws {
         let expired = try OpenSSLCommand.expiredCertificate(in: directory)
         let other = try OpenSSLCommand.selfSignedCertificate(in: directory, name: "other")

@@ -9,7 +9,8 @@ public enum HuddleCommandRun {
         let errors = Pipe()
         let process = try start(arguments, environment: environment) {
             $0.standardError = errors
-            $0.standardOutput = Pipe()
+            // Not a pipe nobody reads: more than a pipe's 64 KB would block the command.
+            $0.standardOutput = FileHandle.nullDevice
         }
         let printed = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -7,6 +7,7 @@ one line on stdout:
   open NAME PATH    a WebSocket on PATH  -> "NAME <first message type> <alpn> <peer CN>"
   ping NAME         ping on that socket  -> "NAME <answer type>"
   get PATH          an HTTPS GET         -> "<status> <alpn>"
+  metric NAME       GET /metrics         -> "<NAME's value, or none>"
   cert              a new handshake      -> "<SHA-256 fingerprint of the peer certificate> <peer CN>"
   flood N PATH      N WebSockets on PATH (users flood0…), then a thread that keeps
                     pinging each in turn with a new id and waits for that pong
@@ -164,6 +165,14 @@ for line in sys.stdin:
             tls.sendall(f"GET {words[1]} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
             status, _ = read_head(tls)
             print(status, alpn, flush=True)
+        elif words[0] == "metric":
+            tls, _, _ = connect()
+            tls.sendall(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            _, body = read_head(tls)
+            while chunk := tls.recv(65536):
+                body += chunk
+            values = [line.split()[1] for line in body.decode().splitlines() if line.startswith(words[1] + " ")]
+            print(values[0] if values else "none", flush=True)
         elif words[0] == "cert":
             tls, _, cn = connect()
             print(hashlib.sha256(tls.getpeercert(binary_form=True)).hexdigest(), cn, flush=True)
