@@ -10,6 +10,10 @@ cd "$(dirname "$0")/.."
 nodes=2
 if [[ "${1:-}" == "--nodes" ]]; then nodes=$2; shift 2; fi
 scenario=$1; shift
+if [[ -z "${HUDDLE:-}" ]]; then
+    scripts/install-deps
+    swift build -c release --product huddle >&2
+fi
 huddle=${HUDDLE:-.build/release/huddle}
 log=$(mktemp)
 ulimit -n "$(ulimit -Hn)"

@@ -12,9 +12,16 @@
 # BENCH_SERVER runs another build's server under this build's generator, for
 # before-and-after figures:
 #   BENCH_SERVER=../old/.build/release/huddle benchmarks/run.sh s2
+# Without HUDDLE (a binary to use), it installs what the build needs and
+# builds the release server and generator from this checkout first.
 set -euo pipefail
 scenario=$1; shift
-huddle=${HUDDLE:-.build/release/huddle}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if [[ -z "${HUDDLE:-}" ]]; then
+    "$repo/scripts/install-deps"
+    (cd "$repo" && swift build -c release --product huddle >&2)
+fi
+huddle=${HUDDLE:-$repo/.build/release/huddle}
 server_binary=${BENCH_SERVER:-$huddle}
 dir=$(mktemp -d)
 ulimit -n "$(ulimit -Hn)"
