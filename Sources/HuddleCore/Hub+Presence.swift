@@ -143,7 +143,7 @@ extension Hub {
         writer.objects(key, workspace?.users ?? []) { writer, sessions in
             writer.string("user", sessions.userID)
             writer.string("name", sessions.latestName)
-            writer.objects("sessions", sessions.inJoinOrder) { writer, session in
+            writer.objects("sessions", sessions) { writer, session in
                 writer.string("session", session.id)
                 writePresenceState(of: session, into: &writer)
                 writer.timestamp("since", unixMs: session.joinedAtUnixMs)

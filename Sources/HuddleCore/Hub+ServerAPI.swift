@@ -53,7 +53,7 @@ extension Hub {
         var writer = MessageWriter()
         writer.string("workspace", id)
         let users = workspace(id)?.users ?? []
-        writer.objects("sessions", users.flatMap(\.inJoinOrder)) { writer, session in
+        writer.objects("sessions", users.joined()) { writer, session in
             writer.string("session", session.id)
             writer.string("user", session.identity.userID)
             writer.string("name", session.identity.name)

@@ -1,5 +1,6 @@
-/// One user's sessions in a workspace (grace included), in the order they
-/// were added: the elements of `Workspace.users`. Most users have one
+/// One user's sessions in a workspace (grace included), in join order
+/// (`since`, then id: the order every node of a cluster lists them in,
+/// whichever it learned of first): the elements of `Workspace.users`. Most users have one
 /// session, kept without an array: a pointer's worth of space and no
 /// allocation, where an array cost each idle user 48 bytes.
 enum UserSessions: RandomAccessCollection {
@@ -29,11 +30,19 @@ enum UserSessions: RandomAccessCollection {
         }
     }
 
-    mutating func append(_ session: Session) {
+    /// Adds `session` at its place in join order; a new tab's is the end.
+    mutating func insert(_ session: Session) {
+        var sessions: [Session]
         switch self {
-        case .one(let first): self = .several([first, session])
-        case .several(let sessions): self = .several(sessions + [session])
+        case .one(let only): sessions = [only]
+        case .several(let several): sessions = several
         }
+        sessions.insert(session, at: sessions.lastIndex { !Self.joined(session, before: $0) }.map { $0 + 1 } ?? 0)
+        self = .several(sessions)
+    }
+
+    private static func joined(_ a: Session, before b: Session) -> Bool {
+        (a.joinedAtUnixMs, a.id) < (b.joinedAtUnixMs, b.id)
     }
 
     /// Removes `session`; nil when it was the last one, the user's sessions
@@ -49,15 +58,5 @@ enum UserSessions: RandomAccessCollection {
     }
 
     /// The name of the user's most recent session.
-    var latestName: String {
-        guard case .several(let sessions) = self else { return self[0].identity.name }
-        return sessions.max { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) }!.identity.name
-    }
-
-    /// Sessions by `since`, then id: the same order on every node of a
-    /// cluster, whichever session it learned of first.
-    var inJoinOrder: UserSessions {
-        guard case .several(let sessions) = self else { return self }
-        return .several(sessions.sorted { ($0.joinedAtUnixMs, $0.id) < ($1.joinedAtUnixMs, $1.id) })
-    }
+    var latestName: String { self[endIndex - 1].identity.name }
 }

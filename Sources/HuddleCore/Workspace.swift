@@ -52,7 +52,7 @@ public final class Workspace {
         let userID = session.identity.userID
         let (index, found) = position(of: userID)
         if found {
-            users[index].append(session)
+            users[index].insert(session)
         } else {
             users.insert(.one(session), at: index)
         }
