@@ -1,8 +1,8 @@
 /// One user's sessions in a workspace (grace included), in join order
 /// (`since`, then id: the order every node of a cluster lists them in,
-/// whichever it learned of first): the elements of `Workspace.users`. Most users have one
-/// session, kept without an array: a pointer's worth of space and no
-/// allocation, where an array cost each idle user 48 bytes.
+/// whichever it learned of first): the elements of `Workspace.users`.
+/// Most users have one session, kept without an array: a pointer's worth
+/// of space and no allocation, where an array cost each idle user 48 bytes.
 enum UserSessions: RandomAccessCollection {
     case one(Session)
     case several([Session])

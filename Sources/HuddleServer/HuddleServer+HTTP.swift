@@ -93,7 +93,8 @@ extension HuddleServer {
 extension HuddleServer {
     func metricsResponse() -> HTTPResponse {
         let text = metrics.render(.init(sessions: webSocketCount, httpConnections: httpConnections.count, workspaces: hub.workspaceCount,
-                                        storageHealthy: store.isHealthy, clusterConnected: cluster.map(\.isConnected), tlsEnabled: tlsContext != nil,
+                                        storageHealthy: store.isHealthy, clusterConnected: cluster.map(\.isConnected),
+                                        tlsEnabled: tlsContext != nil,
                                         webhooks: webhooks.map { ($0.queued, $0.sent, $0.dropped, $0.failedAttempts) }))
         var headers = HTTPHeaders()
         headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

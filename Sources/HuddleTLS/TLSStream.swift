@@ -81,8 +81,8 @@ public final class TLSStream: StreamSecurity {
                 return plaintext
             case let error:
                 // OpenSSL's reason: a client's alert ("tlsv1 alert unknown ca":
-                // it does not trust the certificate), "wrong version number"
-                // (plain HTTP), "no shared cipher", "unsupported protocol".
+                // it does not trust the certificate), "http request" (plain
+                // HTTP), "no shared cipher", "unsupported protocol".
                 let reason = ERR_reason_error_string(ERR_peek_error()).map { String(cString: $0) } ?? "SSL error \(error)"
                 ERR_clear_error()
                 return broken(reason: reason)
