@@ -41,6 +41,11 @@ public final class ContactsPlugin: WorkspacePlugin {
         }
     }
 
+    /// `update`, `delete` and `get` read the contact they name.
+    public func reads(for request: PluginRequest) -> [RecordKey] {
+        request.recordKeys(namedByID: Self.kind)
+    }
+
     // MARK: Writes
 
     private func create(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {

@@ -69,6 +69,12 @@ public final class KanbanPlugin: WorkspacePlugin {
         }
     }
 
+    /// Every action reads the board's order; `update`, `move` and `delete`
+    /// also read the task they name.
+    public func reads(for request: PluginRequest) -> [RecordKey] {
+        [RecordKey(kind: BoardOrder.kind, id: BoardOrder.id)] + request.recordKeys(namedByID: Self.kind)
+    }
+
     // MARK: Writes
 
     private func create(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {

@@ -37,6 +37,11 @@ public final class NotesPlugin: WorkspacePlugin {
         }
     }
 
+    /// `edit` and `delete` read the note they name.
+    public func reads(for request: PluginRequest) -> [RecordKey] {
+        request.recordKeys(namedByID: Self.kind)
+    }
+
     private func add(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
         let fields = RequestFields(request.data, allowed: [Self.subject.field, body.field])
         let (subject, _) = try fields.validated(fields.string(Self.subject), fields.string(body))

@@ -91,6 +91,12 @@ public final class RecordsDomain {
         }
     }
 
+    /// What `handle` reads by id, as a plugin's `reads(for:)` answers:
+    /// `update`, `delete` and `get` read the record they name.
+    public func reads(for request: PluginRequest) -> [RecordKey] {
+        request.recordKeys(namedByID: Self.kind)
+    }
+
     /// `index`: fields that exist and can be indexed. A field whose own
     /// definition is wrong has its problem already, so it gets no second one here.
     private static func readIndex(_ options: PluginOptions, declared: Set<String>, fields: [String: FieldSpec],

@@ -31,6 +31,14 @@ public protocol WorkspacePlugin: AnyObject {
     /// becomes an `internal` error (store failures become `unavailable`).
     func handle(_ request: PluginRequest, context: PluginContext) throws -> PluginOutcome
 
+    /// The records `handle` will read with `get` for `request`, as far as
+    /// the request tells (a `move` names its task). A hint, never a
+    /// promise: a store that pays a round trip per read (PostgreSQL) fetches
+    /// those of a whole batch at once, on the storage thread, before running
+    /// it; `handle` may read others, and a named record may not exist. The
+    /// default names none.
+    func reads(for request: PluginRequest) -> [RecordKey]
+
     /// The `details` problem codes the plugin reports besides
     /// ``FieldProblem/Problem/standard`` (kanban: `unknown_column`,
     /// `wip_limit`). Clients may see them, so docs/protocol.md lists every
@@ -41,4 +49,6 @@ public protocol WorkspacePlugin: AnyObject {
 extension WorkspacePlugin {
     /// No codes of its own: the standard ones only.
     public static var problemCodes: [FieldProblem.Problem] { [] }
+
+    public func reads(for request: PluginRequest) -> [RecordKey] { [] }
 }

@@ -73,8 +73,8 @@ extension HuddleServer {
         metrics.pluginRequests += 1
         let started = EventLoop.hrtimeNanos()
         switch entry.handler {
-        case .local(let handle):
-            commit(request, pluginName: entry.name, handle: handle, started: started, completion: completion)
+        case .local(let handle, let reads):
+            commit(request, pluginName: entry.name, handle: handle, reads: reads, started: started, completion: completion)
         case .proxy:
             // `init` starts a backend for every proxy entry of the registry.
             let backend = proxies[entry.name]!
@@ -93,9 +93,10 @@ extension HuddleServer {
         }
     }
 
-    func commit(_ request: PluginRequest, pluginName: String, handle: @escaping PluginHandler, started: UInt64,
-                        completion: @escaping (PluginReply) -> Void) {
-        store.submit(request, pluginName: pluginName, handle: handle) { [unowned self] reply in
+    func commit(_ request: PluginRequest, pluginName: String, handle: @escaping PluginHandler,
+                reads: @escaping (PluginRequest) -> [RecordKey] = { _ in [] }, started: UInt64,
+                completion: @escaping (PluginReply) -> Void) {
+        store.submit(request, pluginName: pluginName, handle: handle, reads: reads) { [unowned self] reply in
             switch reply {
             case .committed(let event):
                 self.metrics.durableWrites.observe(nanos: EventLoop.hrtimeNanos() - started)

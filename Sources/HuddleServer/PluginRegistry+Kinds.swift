@@ -28,7 +28,7 @@ extension PluginRegistry {
             do {
                 let domain = try RecordsDomain(options: pluginOptions, fieldOrder: config.keyOrder(under: "\(tableKey).fields"))
                 guard nameIsFree else { return nil }
-                return Entry(name: name, types: domain.messageTypes, handler: .local(domain.handle),
+                return Entry(name: name, types: domain.messageTypes, handler: .local(domain.handle, reads: domain.reads),
                              welcome: welcome(name, kind, domain.messageTypes, extra: domain.schema))
             } catch {
                 for problem in error.errors { report(problem.key, problem.message) }

@@ -27,8 +27,9 @@ final class PluginRegistry {
 
     /// How a plugin's requests run.
     enum Handler {
-        /// On the store thread, in the request's savepoint: a Swift plugin or a records domain.
-        case local(PluginHandler)
+        /// On the store thread, in the request's savepoint: a Swift plugin or
+        /// a records domain, and what a request of it will read.
+        case local(PluginHandler, reads: (PluginRequest) -> [RecordKey])
         /// On the backend first, off every Huddle thread; only its event goes to the store.
         case proxy(ProxySettings)
     }
@@ -72,7 +73,7 @@ final class PluginRegistry {
             }
             do {
                 let plugin = try type.init(options: PluginOptions(pluginName: name, table: table))
-                entries[name] = Entry(name: name, types: type.messageTypes, handler: .local(plugin.handle),
+                entries[name] = Entry(name: name, types: type.messageTypes, handler: .local(plugin.handle, reads: plugin.reads),
                                       welcome: Self.welcome(name, .builtin, type.messageTypes))
             } catch {
                 report(error.key, error.message)

@@ -10,5 +10,8 @@ struct PluginJob {
     let request: PluginRequest
     let handle: PluginHandler
     let pluginName: String
+    /// What `handle` will read, as far as the plugin can tell beforehand
+    /// (``WorkspacePlugin/reads(for:)``); asked on the store thread.
+    let reads: (PluginRequest) -> [RecordKey]
     let reply: (PluginReply) -> Void
 }

@@ -81,15 +81,17 @@ public final class Store {
     /// runs through `deliver` after the batch has committed (or failed).
     public func submit(_ request: PluginRequest, plugin: WorkspacePlugin, pluginName: String,
                        reply: @escaping (PluginReply) -> Void) {
-        submit(request, pluginName: pluginName, handle: plugin.handle, reply: reply)
+        submit(request, pluginName: pluginName, handle: plugin.handle, reads: plugin.reads, reply: reply)
     }
 
     /// Runs `handle` like a plugin's `handle` (see
     /// ``submit(_:plugin:pluginName:reply:)``): in its own savepoint of the
     /// next batch, its records those of `pluginName` in the request's workspace.
+    /// `reads`: the records it will read (``WorkspacePlugin/reads(for:)``).
     public func submit(_ request: PluginRequest, pluginName: String, handle: @escaping PluginHandler,
+                       reads: @escaping (PluginRequest) -> [RecordKey] = { _ in [] },
                        reply: @escaping (PluginReply) -> Void) {
-        let job = PluginJob(request: request, handle: handle, pluginName: pluginName, reply: reply)
+        let job = PluginJob(request: request, handle: handle, pluginName: pluginName, reads: reads, reply: reply)
         if !thread.enqueue(.plugin(job)) {
             deliver { reply(.failed(PluginError(.unavailable, "storage is closed; nothing was written"))) }
         }

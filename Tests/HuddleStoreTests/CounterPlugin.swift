@@ -47,6 +47,13 @@ final class CounterPlugin: WorkspacePlugin {
         }
     }
 
+    /// `add` and `get` name the counter, so PostgreSQL fetches it with the
+    /// batch's other reads; the other actions name nothing and read it
+    /// themselves, so both paths run.
+    func reads(for request: PluginRequest) -> [RecordKey] {
+        ["add", "get"].contains(request.action) ? [RecordKey(kind: "counter", id: "total")] : []
+    }
+
     private func add(_ amount: Int, to records: RecordStore) throws -> Int {
         if let current = try records.get(kind: "counter", id: "total") {
             let total = (current.value["total"]?.intValue ?? 0) + amount

@@ -32,14 +32,22 @@ final class PGRecordStore: RecordStore {
     func get(kind: String, id: String) throws -> StoredRecord? {
         let key = BatchRecordCache.Key(plugin: plugin, workspace: workspace, kind: kind, id: id)
         if let known = cache?.lookup(key) { return known }
-        let record = try guarded {
-            try connection.query(
-                "SELECT id, version, value FROM records WHERE plugin = $1 AND workspace = $2 AND kind = $3 AND id = $4",
-                [.text(plugin), .text(workspace), .text(kind), .text(id)]
-            ) { rows in try rows.count == 0 ? nil : Self.record(rows, 0) }
-        }
+        let record = try guarded { try connection.query(Self.selectByKey, Self.parameters(of: key), Self.record(in:)) }
         cache?.remember(key, record)
         return record
+    }
+
+    /// One record by key, for `get` and a batch's prefetch.
+    static let selectByKey =
+        "SELECT id, version, value FROM records WHERE plugin = $1 AND workspace = $2 AND kind = $3 AND id = $4"
+
+    static func parameters(of key: BatchRecordCache.Key) -> [PGValue] {
+        [.text(key.plugin), .text(key.workspace), .text(key.kind), .text(key.id)]
+    }
+
+    /// The record `selectByKey` found, or nil.
+    static func record(in rows: PGRows) throws -> StoredRecord? {
+        try rows.count == 0 ? nil : record(rows, 0)
     }
 
     func insert(_ record: StoredRecord, kind: String, index: [String: String]) throws {

@@ -68,6 +68,7 @@ extension PostgresDatabase {
         try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
         var rolledBack: Set<Int> = []
         let cache = BatchRecordCache()
+        try prefetch(jobs.indices.filter { excluded[$0] == nil }.map { jobs[$0] }, into: cache, on: connection)
         var results: [RequestResult] = []
         results.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
@@ -78,6 +79,27 @@ extension PostgresDatabase {
             }
         }
         return try commit(results, on: connection, rolledBack: rolledBack)
+    }
+
+    /// Reads every record the batch's requests said they would read
+    /// (`PluginJob.reads`) in one round trip, the one the workspace locks
+    /// take anyway, so that each request finds them in the batch's cache
+    /// rather than waiting on a read of its own.
+    private func prefetch(_ jobs: [PluginJob], into cache: BatchRecordCache, on connection: PGConnection) throws {
+        var seen: Set<BatchRecordCache.Key> = []
+        var slots: [(key: BatchRecordCache.Key, slot: PGResultSlot)] = []
+        for job in jobs {
+            for read in job.reads(job.request) {
+                let key = BatchRecordCache.Key(plugin: job.pluginName, workspace: job.request.workspace, kind: read.kind, id: read.id)
+                guard seen.insert(key).inserted else { continue }
+                let slot = PGResultSlot()
+                try connection.enqueue(PGRecordStore.selectByKey, PGRecordStore.parameters(of: key), expecting: .rows(slot))
+                slots.append((key, slot))
+            }
+        }
+        guard !slots.isEmpty else { return }
+        try connection.sync()
+        for (key, slot) in slots { cache.remember(key, try PGRecordStore.record(in: slot.rows!)) }
     }
 
     static func pluginFailed(_ plugin: String) -> PluginError {
