@@ -31,6 +31,11 @@ public final class DealsPlugin: WorkspacePlugin {
         }
     }
 
+    /// `move_stage` and `get` read the deal they name (`data.id`).
+    public func reads(for request: PluginRequest) -> [RecordKey] {
+        request.recordKeys(namedByID: Self.kind)
+    }
+
     private func create(_ request: PluginRequest, _ context: PluginContext) throws -> PluginOutcome {
         // 1. Validate everything; unknown fields are reported by the reader.
         let fields = RequestFields(request.data, allowed: [Self.title.field, Self.stage.field])
