@@ -40,23 +40,23 @@ extension SocketAddress {
             return
         }
         let request = UnsafeMutablePointer<uv_getaddrinfo_t>.allocate(capacity: 1)
-        request.pointee.data = Unmanaged.passRetained(PendingResolution(completion)).toOpaque()
+        request.pointee.data = PendingCompletion.retained(completion)
         var hints = streamHints
         let status = uv_getaddrinfo(loop.uvLoop, request, { request, status, info in
             guard let request else { return }
-            let pending = Unmanaged<PendingResolution>.fromOpaque(request.pointee.data).takeRetainedValue()
+            let completion = PendingCompletion<SocketAddress>.take(request.pointee.data)
             request.deallocate()
             defer { uv_freeaddrinfo(info) }
             if status < 0 {
-                pending.completion(.failure(LoopError(code: status)))
+                completion(.failure(LoopError(code: status)))
             } else if let info {
-                pending.completion(.success(SocketAddress(preferringIPv4: info)))
+                completion(.success(SocketAddress(preferringIPv4: info)))
             } else {
-                pending.completion(.failure(LoopError(code: UV_EAI_NONAME.rawValue)))
+                completion(.failure(LoopError(code: UV_EAI_NONAME.rawValue)))
             }
         }, host, String(port), &hints)
         if status < 0 {
-            Unmanaged<PendingResolution>.fromOpaque(request.pointee.data).release()
+            _ = PendingCompletion<SocketAddress>.take(request.pointee.data)
             request.deallocate()
             completion(.failure(LoopError(code: status)))
         }
@@ -67,14 +67,5 @@ extension SocketAddress {
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         return hints
-    }
-}
-
-/// The completion of an asynchronous lookup, carried in the request's `data`.
-private final class PendingResolution {
-    let completion: (Result<SocketAddress, LoopError>) -> Void
-
-    init(_ completion: @escaping (Result<SocketAddress, LoopError>) -> Void) {
-        self.completion = completion
     }
 }

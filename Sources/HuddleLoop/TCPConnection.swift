@@ -96,18 +96,18 @@ public final class TCPConnection: LoopHandleOwner {
         // Closed while the name was being looked up: the close reports it.
         guard state == .open else { return }
         let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
-        request.pointee.data = Unmanaged.passRetained(PendingConnect(completion)).toOpaque()
+        request.pointee.data = PendingCompletion.retained(completion)
         let status = address.withSockaddr { sockaddr in
             uv_tcp_connect(request, handle, sockaddr) { request, status in
                 guard let request else { return }
                 let stream = request.pointee.handle
-                let pending = Unmanaged<PendingConnect>.fromOpaque(request.pointee.data).takeRetainedValue()
+                let completion = PendingCompletion<TCPConnection>.take(request.pointee.data)
                 request.deallocate()
-                LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status, completion: pending.completion)
+                LoopHandle.owner(of: stream, as: TCPConnection.self)?.didConnect(status: status, completion: completion)
             }
         }
         if status < 0 {
-            Unmanaged<PendingConnect>.fromOpaque(request.pointee.data).release()
+            _ = PendingCompletion<TCPConnection>.take(request.pointee.data)
             request.deallocate()
             closeNow(error: LoopError(code: status))
         }
@@ -226,14 +226,5 @@ public final class TCPConnection: LoopHandleOwner {
     private var peerSocketAddress: SocketAddress? {
         guard state == .open || state == .draining else { return nil }
         return try? SocketAddress { uv_tcp_getpeername(handle, $0, $1) }
-    }
-}
-
-/// The completion of a connect attempt, carried in the request's `data`.
-private final class PendingConnect {
-    let completion: (Result<TCPConnection, LoopError>) -> Void
-
-    init(_ completion: @escaping (Result<TCPConnection, LoopError>) -> Void) {
-        self.completion = completion
     }
 }

@@ -68,7 +68,7 @@ extension PostgresDatabase {
         try lockWorkspaces(Set(jobs.map(\.request.workspace)), on: connection)
         var rolledBack: Set<Int> = []
         let cache = BatchRecordCache()
-        try prefetch(jobs.indices.filter { excluded[$0] == nil }.map { jobs[$0] }, into: cache, on: connection)
+        try prefetch(jobs, excluding: excluded, into: cache, on: connection)
         var results: [RequestResult] = []
         results.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
@@ -85,10 +85,11 @@ extension PostgresDatabase {
     /// (`PluginJob.reads`) in one round trip, the one the workspace locks
     /// take anyway, so that each request finds them in the batch's cache
     /// rather than waiting on a read of its own.
-    private func prefetch(_ jobs: [PluginJob], into cache: BatchRecordCache, on connection: PGConnection) throws {
+    private func prefetch(_ jobs: [PluginJob], excluding excluded: [Int: PluginReply], into cache: BatchRecordCache,
+                          on connection: PGConnection) throws {
         var seen: Set<BatchRecordCache.Key> = []
         var slots: [(key: BatchRecordCache.Key, slot: PGResultSlot)] = []
-        for job in jobs {
+        for (index, job) in jobs.enumerated() where excluded[index] == nil {
             for read in job.reads(job.request) {
                 let key = BatchRecordCache.Key(plugin: job.pluginName, workspace: job.request.workspace, kind: read.kind, id: read.id)
                 guard seen.insert(key).inserted else { continue }
